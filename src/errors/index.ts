@@ -1,0 +1,15 @@
+/**
+ * The error vocabulary shared by every room.
+ *
+ * Two families never mix: `rejected` (a definitive "no": bad credentials, bad input -> 4xx)
+ * and `unavailable` (Cloud or storage could not be asked -> 503 with `Retry-After`).
+ * `misconfigured` is the deployer's mistake (-> 500 naming the setting, no secrets).
+ *
+ * @module
+ */
+export { EdgeAuthError, type ErrorFamily } from './base.js';
+export { CloudApiError, type CloudErrorInit } from './cloud-api-error.js';
+export { ConfigError } from './config-error.js';
+export { isRejection, isUnavailable } from './guards.js';
+export { type InvalidRequestCode, InvalidRequestError } from './invalid-request-error.js';
+export { StorageUnavailableError } from './storage-unavailable-error.js';

@@ -1,0 +1,8 @@
+import { EdgeAuthError } from './base.js';
+
+/** The KV store (or another backing store) threw or timed out. Never admits a request. */
+export class StorageUnavailableError extends EdgeAuthError {
+  override readonly name = 'StorageUnavailableError';
+  readonly family = 'unavailable' as const;
+  readonly status = 503;
+}

@@ -1,0 +1,94 @@
+/**
+ * The auth interfaces a Mastra server calls, as published in `@mastra/core` 1.71.0.
+ * Declared here so the package has no runtime dependency on Mastra; the server checks shapes,
+ * not classes.
+ *
+ * @see CONTRACT.md section 2
+ * @module
+ */
+
+/** What a Mastra server hands a provider: a fetch Request, or its framework's wrapper. */
+export type MastraAuthRequest =
+  | Request
+  | {
+      raw?: Request;
+      headers?: Headers | Record<string, string | string[] | undefined>;
+      header?(name: string): string | undefined;
+    };
+
+/** A path rule as Mastra accepts it in `protected` / `public`. */
+export type PathRule = string | RegExp | [string, string | string[]];
+
+export interface IMastraAuthProvider<U = unknown> {
+  name?: string;
+  protected?: PathRule[];
+  public?: PathRule[];
+  authenticateToken(token: string, request: MastraAuthRequest): Promise<U | null>;
+  authorizeUser(user: U, request: MastraAuthRequest): Promise<boolean> | boolean;
+  mapUserToResourceId?(user: U): string | undefined | null;
+}
+
+export interface User {
+  id: string;
+  email?: string;
+  name?: string;
+  avatarUrl?: string;
+}
+
+export interface EEUser extends User {
+  metadata?: Record<string, unknown>;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  createdAt: Date;
+  metadata?: Record<string, unknown>;
+}
+
+export interface SSOLoginConfig {
+  provider: string;
+  text: string;
+  icon?: string;
+  description?: string;
+}
+
+export interface SSOCallbackResult<U> {
+  user: U;
+  tokens: { accessToken: string; refreshToken?: string; idToken?: string; expiresAt?: Date };
+  cookies?: string[];
+}
+
+export interface ISSOProvider<U = EEUser> {
+  getLoginUrl(redirectUri: string, state: string): string | Promise<string>;
+  getLoginCookies?(redirectUri: string, state: string): string[] | undefined;
+  handleCallback(code: string, state: string): Promise<SSOCallbackResult<U>>;
+  getLoginButtonConfig(): SSOLoginConfig;
+  getLogoutUrl?(redirectUri: string, request?: Request): string | null | Promise<string | null>;
+}
+
+export interface ISessionProvider<S extends Session = Session> {
+  createSession(userId: string, metadata?: Record<string, unknown>): Promise<S>;
+  validateSession(sessionId: string): Promise<S | null>;
+  destroySession(sessionId: string): Promise<void>;
+  refreshSession(sessionId: string): Promise<S | null>;
+  getSessionIdFromRequest(request: Request): string | null;
+  getSessionHeaders(session: S): Record<string, string>;
+  getClearSessionHeaders(): Record<string, string>;
+}
+
+export interface IUserProvider<U extends User = User> {
+  getCurrentUser(request: Request): Promise<U | null>;
+  getUser(userId: string): Promise<U | null>;
+  getUsers?(userIds: string[]): Promise<Array<U | null>>;
+}
+
+export interface IRBACProvider<U = unknown> {
+  getRoles(user: U): Promise<string[]>;
+  hasRole(user: U, role: string): Promise<boolean>;
+  getPermissions(user: U): Promise<string[]>;
+  hasPermission(user: U, permission: string): Promise<boolean>;
+  hasAllPermissions(user: U, permissions: string[]): Promise<boolean>;
+  hasAnyPermission(user: U, permissions: string[]): Promise<boolean>;
+}
