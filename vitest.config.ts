@@ -1,6 +1,26 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+// Vitest 5's reporter calls Map.groupBy (Node >= 21); on the Node 20 CI machine a failing run
+// would crash while printing its summary and hide which test failed.
+if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
+  Object.defineProperty(Map, 'groupBy', {
+    configurable: true,
+    writable: true,
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>();
+      let index = 0;
+      for (const item of items) {
+        const k = key(item, index++);
+        const group = groups.get(k);
+        if (group) group.push(item);
+        else groups.set(k, [item]);
+      }
+      return groups;
+    },
+  });
+}
+
 // One suite, two runtimes: `*.test.ts` runs in Node and in workerd; `*.node.test.ts` and
 // `*.workers.test.ts` are runtime-specific (real servers, the Worker gateway end to end).
 const shared = 'test/**/*.test.ts';

@@ -1,0 +1,246 @@
+/**
+ * `MastraCloudClient`: the Mastra Cloud API (v1 wire format) over an injected `fetch`.
+ *
+ * @see CONTRACT.md section 1
+ * @module
+ */
+import { CloudApiError } from '../errors/index.js';
+import { WIRE_ERROR_CODES } from './codes.js';
+import { type ResolvedOptions, resolveOptions } from './options.js';
+import { attemptCall, type CallSpec } from './request.js';
+import { withRetries } from './retry.js';
+import type {
+  CloudClientOptions,
+  CloudExchangeParams,
+  CloudExchangeResult,
+  CloudLoginUrlParams,
+  CloudSession,
+  CloudUser,
+  CloudVerifyResult,
+} from './types.js';
+import { assertRedirectUri, buildLoginUrl, buildLogoutUrl, userPath } from './urls.js';
+import {
+  parseCallbackData,
+  parseDestroyData,
+  parsePermissionsData,
+  parseSessionData,
+  parseUserData,
+  parseVerifyData,
+} from './wire.js';
+import { isBearerToken } from './wire-checks.js';
+
+// RFC 7636 section 4.1: 43 to 128 unreserved characters.
+const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/**
+ * Client of the Mastra Cloud API. Shared by all users: it stores no token; every call that acts
+ * for a user takes the token as a parameter and sends it only as `Authorization: Bearer`.
+ *
+ * Failures are `CloudApiError`s: family `rejected` when Cloud said no (401/403, `invalid_token`,
+ * `token_expired`, 400, `invalid_grant`, 404), `unavailable` when it could not be asked or gave an
+ * unusable answer (status 0 `timeout`/`network_error`, 3xx `redirect`, 429, 5xx, `bad_response`).
+ * Only `verifyToken`, `validateSession`, `getUser` and `getUserPermissions` are retried, and only
+ * on `unavailable` failures.
+ *
+ * Import from `mastra-edge-auth/cloud-fetch`.
+ *
+ * @example
+ * const cloud = new MastraCloudClient({ projectId: env.PROJECT_ID, baseUrl: env.MASTRA_CLOUD_API_URL });
+ * const { user, expiresAt } = await cloud.verifyToken(token);
+ * @see CONTRACT.md section 1
+ */
+export class MastraCloudClient {
+  /** Sent as `X-Project-ID` and `project_id`. */
+  readonly projectId: string;
+  /** Normalized Cloud base URL, without a trailing `/`. */
+  readonly baseUrl: string;
+  readonly #options: ResolvedOptions;
+
+  /**
+   * @param options - see {@link CloudClientOptions}; only `projectId` is required.
+   * @throws {TypeError} naming the bad option.
+   */
+  constructor(options: CloudClientOptions) {
+    this.#options = resolveOptions(options);
+    this.projectId = this.#options.projectId;
+    this.baseUrl = this.#options.baseUrl;
+  }
+
+  /**
+   * The browser login URL (`GET {base}/auth/oss`), with `code_challenge_method=S256` and `project_id`.
+   * Pure: no network call.
+   *
+   * @param p - the callback URI, the state and the S256 code challenge (43 base64url characters).
+   * @returns the URL to send the browser to.
+   * @throws {TypeError} naming a bad parameter.
+   */
+  getLoginUrl(p: CloudLoginUrlParams): string {
+    return buildLoginUrl(this.baseUrl, this.#options.authPath, this.projectId, p);
+  }
+
+  /**
+   * The browser logout URL (`GET {base}/auth/logout?redirect_uri=...`). Pure.
+   *
+   * @throws {TypeError} when `redirectUri` is not an absolute http(s) URL.
+   */
+  getLogoutUrl(redirectUri: string): string {
+    return buildLogoutUrl(this.baseUrl, redirectUri);
+  }
+
+  /**
+   * Redeems an authorization code (`POST /auth/callback`). Never retried: codes are single-use
+   * even when a redemption fails.
+   *
+   * @param p - the code from the callback, the PKCE verifier, the same redirect URI as at login.
+   * @returns the Cloud token, its user (`sessionToken` = the token) and the Cloud session.
+   * @throws {CloudApiError} 400 `invalid_grant` for a bad, used or expired code; see the class for the rest.
+   * @throws {TypeError} naming a bad parameter.
+   */
+  async exchangeCode(p: CloudExchangeParams): Promise<CloudExchangeResult> {
+    if (typeof p !== 'object' || p === null) throw new TypeError('exchangeCode: params must be an object');
+    const code = nonEmpty(p.code, 'code');
+    if (typeof p.codeVerifier !== 'string' || !CODE_VERIFIER.test(p.codeVerifier)) {
+      throw new TypeError('codeVerifier must be 43 to 128 unreserved characters (RFC 7636)');
+    }
+    const redirectUri = assertRedirectUri(p.redirectUri);
+    const data = await this.#once({
+      label: 'callback',
+      method: 'POST',
+      url: this.#api('/auth/callback'),
+      body: { code, code_verifier: p.codeVerifier, redirect_uri: redirectUri },
+      parse: parseCallbackData,
+    });
+    return { token: data.token, user: { ...data.user, sessionToken: data.token }, session: data.session };
+  }
+
+  /**
+   * Verifies a token (`POST /auth/verify`, Bearer, no body). Retried on outage.
+   *
+   * @returns the user (`sessionToken` = `token`) and the token's expiry when Cloud sent one.
+   * @throws {CloudApiError} `rejected` for a bad token (a token that cannot be a Bearer credential is
+   * refused as 401 `invalid_token` without a call); `unavailable` when Cloud could not say.
+   */
+  async verifyToken(token: string): Promise<CloudVerifyResult> {
+    const data = await this.#retried({
+      label: 'verify',
+      method: 'POST',
+      url: this.#api('/auth/verify'),
+      token: bearer(token, 'token', 'verify'),
+      parse: parseVerifyData,
+    });
+    return { user: { ...data.user, sessionToken: token }, expiresAt: data.expiresAt };
+  }
+
+  /**
+   * Validates a Cloud session (`POST /auth/session/validate`, Bearer, no body). Retried on outage.
+   *
+   * @returns the session.
+   * @throws {CloudApiError} `rejected` when the session token is bad or the session is gone.
+   */
+  async validateSession(sessionToken: string): Promise<CloudSession> {
+    return this.#retried({
+      label: 'session validate',
+      method: 'POST',
+      url: this.#api('/auth/session/validate'),
+      token: bearer(sessionToken, 'sessionToken', 'session validate'),
+      parse: parseSessionData,
+    });
+  }
+
+  /**
+   * Destroys a Cloud session (`POST /auth/session/destroy`, Bearer, body `{ sessionId }`). Never retried.
+   *
+   * @param sessionToken - the token of the session's user.
+   * @param sessionId - the Cloud session's `id`.
+   * @throws {CloudApiError} as described on the class (the caller decides whether "already gone" is fine).
+   */
+  async destroySession(sessionToken: string, sessionId: string): Promise<void> {
+    await this.#once({
+      label: 'session destroy',
+      method: 'POST',
+      url: this.#api('/auth/session/destroy'),
+      token: bearer(sessionToken, 'sessionToken', 'session destroy'),
+      body: { sessionId: nonEmpty(sessionId, 'sessionId') },
+      parse: parseDestroyData,
+    });
+  }
+
+  /**
+   * Looks a user up (`GET /users/{userId}`, Bearer of the asking user). Retried on outage.
+   *
+   * @returns the user (`sessionToken` = `token`), or `null` when Cloud answers 404.
+   * @throws {CloudApiError} on any other failure; {TypeError} for an empty or dot-segment `userId`.
+   */
+  async getUser(userId: string, token: string): Promise<CloudUser | null> {
+    const url = this.#api(userPath(userId));
+    try {
+      const user = await this.#retried({
+        label: 'user',
+        method: 'GET',
+        url,
+        token: bearer(token, 'token', 'user'),
+        parse: parseUserData,
+      });
+      return { ...user, sessionToken: token };
+    } catch (error) {
+      if (error instanceof CloudApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * A user's permissions (`GET /users/{userId}/permissions`, Bearer of that user). Retried on outage.
+   *
+   * @returns the permission strings (`resource:action`, wildcards allowed), in Cloud's order.
+   * @throws {CloudApiError} on failure; {TypeError} for an empty or dot-segment `userId`.
+   */
+  async getUserPermissions(userId: string, token: string): Promise<string[]> {
+    return this.#retried({
+      label: 'permissions',
+      method: 'GET',
+      url: this.#api(`${userPath(userId)}/permissions`),
+      token: bearer(token, 'token', 'permissions'),
+      parse: parsePermissionsData,
+    });
+  }
+
+  #api(path: string): string {
+    return `${this.baseUrl}${this.#options.apiPrefix}${path}`;
+  }
+
+  #once<T>(spec: CallSpec<T>): Promise<T> {
+    return attemptCall(spec, this.#options);
+  }
+
+  #retried<T>(spec: CallSpec<T>): Promise<T> {
+    const o = this.#options;
+    return withRetries(() => attemptCall(spec, o), {
+      retries: o.retries,
+      baseDelayMs: o.retryBaseDelayMs,
+      sleep: o.sleep,
+      random: o.random,
+    });
+  }
+}
+
+function nonEmpty(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new TypeError(`${name} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * A token about to go into `Authorization: Bearer`. Not a string: the caller's mistake (TypeError).
+ * A string that cannot be a Bearer credential (empty, spaces, CR/LF, non-ASCII) can never be valid:
+ * refused as Cloud would refuse it (401 `invalid_token`), without a call and without echoing it.
+ */
+function bearer(token: unknown, name: string, label: string): string {
+  if (typeof token !== 'string') throw new TypeError(`${name} must be a string`);
+  if (!isBearerToken(token)) {
+    throw new CloudApiError(`${label}: the token is not a well-formed bearer token`, {
+      status: 401,
+      code: WIRE_ERROR_CODES.invalidToken,
+    });
+  }
+  return token;
+}

@@ -1,0 +1,276 @@
+/**
+ * Every client call against the Cloud emulator (`mastra-edge-auth/testing`): a full PKCE login,
+ * the token, session and user calls, and each injected fault mapped to its error family.
+ */
+import { describe, expect, it } from 'vitest';
+import { type CloudClientOptions, MastraCloudClient } from '../../src/cloud-fetch/index.js';
+import { CloudApiError } from '../../src/errors/index.js';
+import {
+  type CloudEmulator,
+  createCloudEmulator,
+  DEMO_USER,
+  type EmulatorFault,
+} from '../../src/testing/index.js';
+import { rejectionOf } from './fixtures.js';
+
+const PROJECT = 'proj_emu';
+const BASE = 'https://cloud.test';
+const APP_CALLBACK = 'https://app.example.com/auth/callback';
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+}
+
+function setup(options: Partial<CloudClientOptions> = {}, now?: () => number) {
+  const cloud = createCloudEmulator(now === undefined ? { projectId: PROJECT } : { projectId: PROJECT, now });
+  const sleeps: number[] = [];
+  const client = new MastraCloudClient({
+    projectId: PROJECT,
+    baseUrl: `${BASE}/`,
+    fetch: cloud.fetcher,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    ...options,
+  });
+  return { cloud, client, sleeps };
+}
+
+/** Runs the browser half of the login against the emulator; returns the code from the 302. */
+async function authorize(
+  cloud: CloudEmulator,
+  client: MastraCloudClient,
+  challenge: string,
+  state = 'st-1|/home',
+) {
+  const loginUrl = client.getLoginUrl({ redirectUri: APP_CALLBACK, state, codeChallenge: challenge });
+  const response = await cloud.fetch(new Request(loginUrl, { redirect: 'manual' }));
+  expect(response.status).toBe(302);
+  const location = new URL(response.headers.get('location') ?? '');
+  expect(`${location.origin}${location.pathname}`).toBe(APP_CALLBACK);
+  expect(location.searchParams.get('state')).toBe(state);
+  return location.searchParams.get('code') ?? '';
+}
+
+async function login(cloud: CloudEmulator, client: MastraCloudClient) {
+  const { verifier, challenge } = await pkcePair();
+  const code = await authorize(cloud, client, challenge);
+  return client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK });
+}
+
+async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(CloudApiError);
+  return error as CloudApiError;
+}
+
+describe('PKCE login against the emulator', () => {
+  it('exchanges the code from the 302 for a token, the user and the session', async () => {
+    const { cloud, client } = setup();
+    const { token, user, session } = await login(cloud, client);
+    expect(user).toMatchObject({
+      id: DEMO_USER.id,
+      email: DEMO_USER.email,
+      name: DEMO_USER.name,
+      role: 'owner',
+    });
+    expect(user.sessionToken).toBe(token);
+    expect(user.createdAt).toBeInstanceOf(Date);
+    expect(session.userId).toBe(DEMO_USER.id);
+    expect(session.expiresAt.getTime()).toBeGreaterThan(session.createdAt.getTime());
+    expect(cloud.calls('oss')).toBe(1);
+    expect(cloud.calls('callback')).toBe(1);
+  });
+
+  it('refuses a replayed code as 400 invalid_grant, without retrying', async () => {
+    const { cloud, client } = setup();
+    const { verifier, challenge } = await pkcePair();
+    const code = await authorize(cloud, client, challenge);
+    await client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK });
+    const error = await cloudError(
+      client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK }),
+    );
+    expect(error).toMatchObject({ status: 400, code: 'invalid_grant', family: 'rejected' });
+    expect(cloud.calls('callback')).toBe(2);
+  });
+
+  it('refuses a wrong verifier as invalid_grant', async () => {
+    const { cloud, client } = setup();
+    const { challenge } = await pkcePair();
+    const other = await pkcePair();
+    const code = await authorize(cloud, client, challenge);
+    const error = await cloudError(
+      client.exchangeCode({ code, codeVerifier: other.verifier, redirectUri: APP_CALLBACK }),
+    );
+    expect(error).toMatchObject({ status: 400, code: 'invalid_grant', family: 'rejected' });
+  });
+
+  it('builds a logout URL the emulator redirects back from', async () => {
+    const { cloud, client } = setup();
+    const response = await cloud.fetch(new Request(client.getLogoutUrl('https://app.example.com/bye')));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://app.example.com/bye');
+  });
+});
+
+describe('token, session and user calls against the emulator', () => {
+  it('verifies the token with its expiry', async () => {
+    const { cloud, client } = setup();
+    const { token, session } = await login(cloud, client);
+    const { user, expiresAt } = await client.verifyToken(token);
+    expect(user).toMatchObject({ id: DEMO_USER.id, sessionToken: token });
+    expect(expiresAt).toBeInstanceOf(Date);
+    expect(expiresAt!.getTime()).toBeGreaterThanOrEqual(session.expiresAt.getTime());
+  });
+
+  it('validates the session, then destroys it, after which the token is refused', async () => {
+    const { cloud, client } = setup();
+    const { token, session } = await login(cloud, client);
+    expect(await client.validateSession(token)).toEqual(session);
+    await client.destroySession(token, session.id);
+    const error = await cloudError(client.verifyToken(token));
+    expect(error).toMatchObject({ status: 401, code: 'invalid_token', family: 'rejected' });
+    expect(cloud.calls('verify')).toBe(1);
+  });
+
+  it('reads users (404 -> null) and the own permissions; others are forbidden', async () => {
+    const { cloud, client } = setup();
+    cloud.addUser({ id: 'a/b c', email: 'odd@example.com', role: 'viewer' });
+    const token = cloud.issueToken(DEMO_USER.id);
+    const odd = cloud.issueToken('a/b c');
+    expect(await client.getUser('a/b c', token)).toMatchObject({
+      id: 'a/b c',
+      role: 'viewer',
+      sessionToken: token,
+    });
+    expect(await client.getUser('ghost', token)).toBeNull();
+    expect(await client.getUserPermissions(DEMO_USER.id, token)).toEqual(['*']);
+    expect(await client.getUserPermissions('a/b c', odd)).toEqual(['*:read']);
+    const error = await cloudError(client.getUserPermissions('a/b c', token));
+    expect(error).toMatchObject({ status: 403, family: 'rejected' });
+  });
+
+  it('refuses revoked and expired tokens as definitive no', async () => {
+    let now = Date.UTC(2025, 0, 1);
+    const { cloud, client } = setup({}, () => now);
+    const revoked = cloud.issueToken(DEMO_USER.id);
+    cloud.revokeToken(revoked);
+    expect(await cloudError(client.verifyToken(revoked))).toMatchObject({
+      code: 'invalid_token',
+      family: 'rejected',
+    });
+    const expiring = cloud.issueToken(DEMO_USER.id, { ttlSeconds: 60 });
+    now += 61_000;
+    expect(await cloudError(client.verifyToken(expiring))).toMatchObject({
+      code: 'token_expired',
+      family: 'rejected',
+    });
+    expect(await cloudError(client.validateSession(expiring))).toMatchObject({ family: 'rejected' });
+  });
+
+  it('is refused as invalid_project with another project id', async () => {
+    const { cloud } = setup();
+    const stranger = new MastraCloudClient({ projectId: 'proj_other', baseUrl: BASE, fetch: cloud.fetcher });
+    const error = await cloudError(stranger.verifyToken(cloud.issueToken(DEMO_USER.id)));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_project', family: 'rejected' });
+  });
+});
+
+describe('emulator faults', () => {
+  it('retries a safe call through a short outage and succeeds', async () => {
+    const { cloud, client, sleeps } = setup();
+    const token = cloud.issueToken(DEMO_USER.id);
+    cloud.injectFault({ route: 'verify', kind: 'http_error', status: 503, times: 2 });
+    await expect(client.verifyToken(token)).resolves.toMatchObject({ user: { id: DEMO_USER.id } });
+    expect(cloud.calls('verify')).toBe(3);
+    expect(sleeps).toEqual([1000, 1000]);
+  });
+
+  it('never retries the code exchange or destroy', async () => {
+    const { cloud, client } = setup();
+    const token = cloud.issueToken(DEMO_USER.id);
+    cloud.injectFault({ kind: 'network_error' });
+    expect(await cloudError(client.destroySession(token, 'sess_x'))).toMatchObject({ code: 'network_error' });
+    const { challenge, verifier } = await pkcePair();
+    const code = await authorize(cloud, client, challenge);
+    const error = await cloudError(
+      client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK }),
+    );
+    expect(error).toMatchObject({ status: 0, code: 'network_error', family: 'unavailable' });
+    expect(cloud.calls('session.destroy')).toBe(1);
+    expect(cloud.calls('callback')).toBe(1);
+  });
+
+  const calls: Array<[string, (c: MastraCloudClient, token: string) => Promise<unknown>]> = [
+    ['verifyToken', (c, t) => c.verifyToken(t)],
+    ['validateSession', (c, t) => c.validateSession(t)],
+    ['getUser', (c, t) => c.getUser(DEMO_USER.id, t)],
+    ['getUserPermissions', (c, t) => c.getUserPermissions(DEMO_USER.id, t)],
+    ['destroySession', (c, t) => c.destroySession(t, 'sess_x')],
+  ];
+  const faults: Array<[EmulatorFault, Record<string, unknown>]> = [
+    [
+      { kind: 'http_error', status: 500 },
+      { status: 500, family: 'unavailable' },
+    ],
+    [
+      { kind: 'http_error', status: 429 },
+      { status: 429, family: 'unavailable', retryAfter: 1 },
+    ],
+    [
+      { kind: 'ok_false', status: 503, code: 'busy' },
+      { status: 503, code: 'busy', family: 'unavailable' },
+    ],
+    [
+      { kind: 'ok_false', status: 401, code: 'invalid_token' },
+      { status: 401, family: 'rejected' },
+    ],
+    [{ kind: 'non_json' }, { status: 200, code: 'bad_response', family: 'unavailable' }],
+    [{ kind: 'ok_without_data' }, { status: 502, code: 'bad_response', family: 'unavailable' }],
+    [{ kind: 'bad_shape' }, { status: 502, code: 'bad_response', family: 'unavailable' }],
+    [{ kind: 'redirect' }, { status: 302, code: 'redirect', family: 'unavailable' }],
+    [{ kind: 'network_error' }, { status: 0, code: 'network_error', family: 'unavailable' }],
+    [{ kind: 'hang' }, { status: 0, code: 'timeout', family: 'unavailable' }],
+  ];
+  for (const [name, call] of calls) {
+    it.each(faults)(`${name} maps fault %j`, async (fault, expected) => {
+      const { cloud, client } = setup({ retries: 0, timeoutMs: 20 });
+      const token = cloud.issueToken(DEMO_USER.id);
+      cloud.injectFault(fault);
+      const error = await cloudError(call(client, token));
+      expect(error).toMatchObject(expected);
+      expect(error.message).not.toContain(token);
+    });
+  }
+
+  it('maps a bad callback shape and a hanging callback', async () => {
+    const { cloud, client } = setup({ timeoutMs: 20 });
+    for (const [fault, expected] of [
+      [
+        { route: 'callback', kind: 'bad_shape', times: 1 },
+        { status: 502, code: 'bad_response' },
+      ],
+      [
+        { route: 'callback', kind: 'hang', times: 1 },
+        { status: 0, code: 'timeout' },
+      ],
+    ] as const) {
+      cloud.injectFault(fault);
+      const { challenge, verifier } = await pkcePair();
+      const code = await authorize(cloud, client, challenge);
+      const error = await cloudError(
+        client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK }),
+      );
+      expect(error).toMatchObject({ ...expected, family: 'unavailable' });
+    }
+  });
+});
