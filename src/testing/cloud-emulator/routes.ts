@@ -1,0 +1,103 @@
+/** The emulator's route table: path (and prefix) to route, allowed method, body and auth rules. */
+import type { EmulatorRoute } from './types.js';
+
+/** What a Cloud route expects of a request. */
+export interface RouteSpec {
+  route: EmulatorRoute;
+  method: 'GET' | 'POST';
+  /** Under the API prefix (vs a browser route at the origin root). */
+  api: boolean;
+  /** `json`: a JSON object body; `none`: no body at all. */
+  body: 'json' | 'none';
+  /** Acts for a user: `Authorization: Bearer <token>` is required. */
+  bearer: boolean;
+}
+
+export type RouteMatch =
+  | { kind: 'cloud'; spec: RouteSpec; userSegment?: string }
+  | { kind: 'control'; action: string }
+  | { kind: 'unknown' };
+
+const BROWSER: Record<string, RouteSpec> = {
+  '/auth/oss': { route: 'oss', method: 'GET', api: false, body: 'none', bearer: false },
+  '/auth/logout': { route: 'logout', method: 'GET', api: false, body: 'none', bearer: false },
+};
+
+const API: Record<string, RouteSpec> = {
+  '/auth/callback': { route: 'callback', method: 'POST', api: true, body: 'json', bearer: false },
+  '/auth/verify': { route: 'verify', method: 'POST', api: true, body: 'none', bearer: true },
+  '/auth/session/validate': {
+    route: 'session.validate',
+    method: 'POST',
+    api: true,
+    body: 'none',
+    bearer: true,
+  },
+  '/auth/session/destroy': {
+    route: 'session.destroy',
+    method: 'POST',
+    api: true,
+    body: 'json',
+    bearer: true,
+  },
+};
+
+const USER_GET: RouteSpec = { route: 'users.get', method: 'GET', api: true, body: 'none', bearer: true };
+const USER_PERMISSIONS: RouteSpec = {
+  route: 'users.permissions',
+  method: 'GET',
+  api: true,
+  body: 'none',
+  bearer: true,
+};
+
+export const CONTROL_PREFIX = '/__emulator/';
+
+/**
+ * Finds the route of a path. Paths match exactly (no trailing-slash variants).
+ *
+ * @param pathname - the URL's pathname, still percent-encoded.
+ * @param apiPrefix - e.g. `/api/v1` (or `''`).
+ * @param controlApi - whether `/__emulator/*` is served.
+ */
+export function matchRoute(pathname: string, apiPrefix: string, controlApi: boolean): RouteMatch {
+  const browser = BROWSER[pathname];
+  if (browser !== undefined && Object.hasOwn(BROWSER, pathname)) return { kind: 'cloud', spec: browser };
+  if (controlApi && pathname.startsWith(CONTROL_PREFIX)) {
+    return { kind: 'control', action: pathname.slice(CONTROL_PREFIX.length) };
+  }
+  if (!pathname.startsWith(`${apiPrefix}/`)) return { kind: 'unknown' };
+  const rest = pathname.slice(apiPrefix.length);
+  if (Object.hasOwn(API, rest)) {
+    const spec = API[rest];
+    if (spec !== undefined) return { kind: 'cloud', spec };
+  }
+  const users = /^\/users\/([^/]+)(\/permissions)?$/.exec(rest);
+  if (users?.[1] !== undefined) {
+    return {
+      kind: 'cloud',
+      spec: users[2] === undefined ? USER_GET : USER_PERMISSIONS,
+      userSegment: users[1],
+    };
+  }
+  return { kind: 'unknown' };
+}
+
+/** Unreserved characters (as `encodeURIComponent` leaves them) or percent-escapes, nothing else. */
+const ENCODED_SEGMENT = /^(?:[A-Za-z0-9\-_.!~*'()]|%[0-9A-Fa-f]{2})+$/;
+
+/**
+ * Decodes a `{userId}` path segment. Reserved characters (`@`, `:`, `+`, `=`, ...) must arrive
+ * percent-encoded, so a client that forgets to encode the id is caught.
+ *
+ * @returns the id, or `null` when the segment is not percent-encoded properly.
+ */
+export function decodeUserSegment(segment: string): string | null {
+  if (!ENCODED_SEGMENT.test(segment)) return null;
+  try {
+    const id = decodeURIComponent(segment);
+    return id.length > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}
