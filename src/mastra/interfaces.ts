@@ -16,8 +16,15 @@ export type MastraAuthRequest =
       header?(name: string): string | undefined;
     };
 
-/** A path rule as Mastra accepts it in `protected` / `public`. */
-export type PathRule = string | RegExp | [string, string | string[]];
+/** HTTP methods a {@link PathRule} may name (`@mastra/core` `Methods`). */
+export type PathMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'ALL';
+
+/**
+ * A path rule as Mastra accepts it in `protected` / `public`: a path pattern, a RegExp, or a
+ * pattern with the methods it covers. The method is Mastra's `Methods` union, not any string:
+ * a wider type would make providers unassignable to `server.auth`.
+ */
+export type PathRule = string | RegExp | [string, PathMethod | PathMethod[]];
 
 export interface IMastraAuthProvider<U = unknown> {
   name?: string;

@@ -1,0 +1,109 @@
+/**
+ * The deployment variables of CONTRACT section 5 and the config they give the Cloud provider.
+ *
+ * @see CONTRACT.md section 5
+ * @module
+ */
+import { ConfigError } from '../errors/index.js';
+import type { IMastraAuthProvider } from '../mastra/interfaces.js';
+import { invalidArg } from './invalid-arg.js';
+
+/**
+ * The variables `createCloudAuth` reads, from a bindings object (never `process.env`).
+ * Each is optional; an empty or non-string value counts as unset.
+ */
+export interface CloudAuthEnv {
+  /** Project id sent as `X-Project-ID`; required when `MASTRA_CLOUD_API_URL` is set. */
+  PROJECT_ID?: string;
+  /** Cloud base URL (http or https); when unset, Cloud user auth is off. */
+  MASTRA_CLOUD_API_URL?: string;
+  /** OAuth callback URL; unset means `<runner origin>/auth/callback`, decided by the provider per request. */
+  MASTRA_CLOUD_CALLBACK_URL?: string;
+  /** Service token, mapped to `{ id: 'business-api', role: 'api' }`. */
+  BUSINESS_JWT_TOKEN?: string;
+  /** Service token, mapped to `{ id: 'business-api', role: 'api' }`. */
+  PLAYGROUND_JWT_TOKEN?: string;
+  /** Key material for sealed cookies, handed to the Cloud provider. */
+  SESSION_SECRET?: string;
+}
+
+/** The names of {@link CloudAuthEnv}, in a fixed order (the entry-point snippet reads exactly these). */
+export const CLOUD_AUTH_ENV_NAMES = [
+  'PROJECT_ID',
+  'MASTRA_CLOUD_API_URL',
+  'MASTRA_CLOUD_CALLBACK_URL',
+  'BUSINESS_JWT_TOKEN',
+  'PLAYGROUND_JWT_TOKEN',
+  'SESSION_SECRET',
+] as const satisfies readonly (keyof CloudAuthEnv)[];
+
+/** What the Cloud provider is built from: the env-derived settings plus `cloudOptions` (kv, cache, ...). */
+export interface CloudProviderConfig {
+  projectId: string;
+  /** `MASTRA_CLOUD_API_URL` without a trailing `/`. */
+  cloudBaseUrl: string;
+  /**
+   * `MASTRA_CLOUD_CALLBACK_URL`. `undefined`: the provider decides per request (`<runner origin>/auth/callback`
+   * behind the gateway; inside a Mastra server, the callback URI the server passes to `getLoginUrl`).
+   */
+  callbackUrl?: string;
+  /** `SESSION_SECRET`, when set (the provider decides whether it may run without one). */
+  sessionSecret?: string;
+  [option: string]: unknown;
+}
+
+/** Builds the Cloud user-auth provider from its config. */
+export type CloudProviderFactory = (config: CloudProviderConfig) => IMastraAuthProvider;
+
+/** The parts of the environment `createCloudAuth` acts on. */
+export interface CloudSettings {
+  /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
+  serviceTokens: string[];
+  /** Present when `MASTRA_CLOUD_API_URL` is set. */
+  cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret'>;
+}
+
+/**
+ * Read and check the deployment variables.
+ *
+ * @throws TypeError (`ERR_INVALID_ARG_TYPE`) when `env` is not an object.
+ * @throws ConfigError naming `PROJECT_ID`, `MASTRA_CLOUD_API_URL` or `MASTRA_CLOUD_CALLBACK_URL` (never a value).
+ */
+export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
+  if (typeof env !== 'object' || env === null)
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"env" must be an object');
+  const read = (name: (typeof CLOUD_AUTH_ENV_NAMES)[number]): string | undefined => {
+    const value: unknown = Reflect.get(env, name);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const serviceTokens = [read('BUSINESS_JWT_TOKEN'), read('PLAYGROUND_JWT_TOKEN')].filter(
+    (token, index, all): token is string => token !== undefined && all.indexOf(token) === index,
+  );
+  const apiUrl = read('MASTRA_CLOUD_API_URL');
+  if (apiUrl === undefined) return { serviceTokens };
+
+  const projectId = read('PROJECT_ID');
+  if (projectId === undefined) {
+    throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
+  }
+  const cloudBaseUrl = httpUrl(apiUrl, 'MASTRA_CLOUD_API_URL').replace(/\/+$/, '');
+  const callback = read('MASTRA_CLOUD_CALLBACK_URL');
+  const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl };
+  if (callback !== undefined) cloud.callbackUrl = httpUrl(callback, 'MASTRA_CLOUD_CALLBACK_URL');
+  const sessionSecret = read('SESSION_SECRET');
+  if (sessionSecret !== undefined) cloud.sessionSecret = sessionSecret;
+  return { serviceTokens, cloud };
+}
+
+function httpUrl(value: string, setting: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
+  }
+  return value;
+}

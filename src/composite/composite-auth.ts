@@ -1,0 +1,226 @@
+import { ConfigError } from '../errors/index.js';
+import type {
+  IRBACProvider,
+  ISessionProvider,
+  ISSOProvider,
+  IUserProvider,
+  Session,
+  SSOCallbackResult,
+  SSOLoginConfig,
+  User,
+} from '../mastra/interfaces.js';
+import { CompositeAuthCore } from './composite-core.js';
+import {
+  clearSessionEntries,
+  everyProvider,
+  firstAnswer,
+  firstAnswerSync,
+  lookUpUsers,
+} from './composite-delegation.js';
+import { NO_RBAC } from './composite-options.js';
+import { isRBACProvider, isSessionProvider, isSSOProvider, isUserProvider } from './guards.js';
+import { mergeHeaderEntries } from './header-record.js';
+import { invalidArg } from './invalid-arg.js';
+
+const NO_SSO = 'No SSO provider configured in CompositeAuth';
+const NO_SESSION = 'No session provider configured in CompositeAuth';
+
+/**
+ * Several Mastra auth providers mounted as one `server.auth` (import from `mastra-edge-auth/composite`).
+ *
+ * `authenticateToken` asks the providers in order and the first user wins; a provider that throws
+ * does not stop the others, and when nobody accepted and one of them was *unavailable*, that error
+ * is thrown (a gateway answers 503; inside the Mastra server every throw becomes 401).
+ * `authorizeUser` asks the provider that authenticated that user object (see `AuthorizePolicy`).
+ * SSO, session, user and RBAC methods delegate as CONTRACT section 3 says. `protected` and
+ * `public` are the union of the providers' rules, read once at construction: one provider's
+ * public path is public for all of them.
+ *
+ * Every capability method exists even when no provider has the capability (the two "No ...
+ * configured" errors need them), so the Mastra server and Studio see SSO and sessions as
+ * available; core's own CompositeAuth hides them instead.
+ *
+ * @example
+ * ```ts
+ * const auth = new CompositeAuth([serviceTokens, cloudAuth, appAuth], { onError: (e, name) => log(name, e) });
+ * new Mastra({ server: { auth } });
+ * ```
+ * @see CONTRACT.md section 3
+ */
+export class CompositeAuth
+  extends CompositeAuthCore
+  implements ISSOProvider<unknown>, ISessionProvider, IUserProvider, IRBACProvider
+{
+  /** Forward the callback's `Cookie` header to the first SSO provider, when it accepts one. */
+  setCallbackCookieHeader(cookieHeader: string | null): void {
+    const sso = this.#sso();
+    const method: unknown = sso && Reflect.get(sso, 'setCallbackCookieHeader');
+    if (typeof method === 'function') Reflect.apply(method, sso, [cookieHeader]);
+  }
+
+  /** @throws ConfigError `No SSO provider configured in CompositeAuth` (`setting` `providers`). */
+  getLoginUrl(redirectUri: string, state: string): string | Promise<string> {
+    const sso = this.#sso();
+    if (!sso) throw new ConfigError('providers', NO_SSO);
+    return sso.getLoginUrl(redirectUri, state);
+  }
+
+  /** The first SSO provider's login cookies; `undefined` without one. Synchronous, as the server calls it. */
+  getLoginCookies(redirectUri: string, state: string): string[] | undefined {
+    return this.#sso()?.getLoginCookies?.(redirectUri, state);
+  }
+
+  /** @throws ConfigError `No SSO provider configured in CompositeAuth` (`setting` `providers`). */
+  async handleCallback(code: string, state: string): Promise<SSOCallbackResult<unknown>> {
+    const sso = this.#sso();
+    if (!sso) throw new ConfigError('providers', NO_SSO);
+    return sso.handleCallback(code, state);
+  }
+
+  /** The first SSO provider's button; `{ provider: 'unknown', text: 'Sign in' }` without one. */
+  getLoginButtonConfig(): SSOLoginConfig {
+    return this.#sso()?.getLoginButtonConfig() ?? { provider: 'unknown', text: 'Sign in' };
+  }
+
+  /** The first SSO provider's logout URL; `null` without one or when it fails (reported). */
+  async getLogoutUrl(redirectUri: string, request?: Request): Promise<string | null> {
+    const sso = this.#sso();
+    if (!sso?.getLogoutUrl) return null;
+    try {
+      return (await sso.getLogoutUrl(redirectUri, request)) || null;
+    } catch (error) {
+      this.report(error, sso, 'getLogoutUrl');
+      return null;
+    }
+  }
+
+  /** @throws ConfigError `No session provider configured in CompositeAuth` (`setting` `providers`). */
+  async createSession(userId: string, metadata?: Record<string, unknown>): Promise<Session> {
+    const provider = this.#sessionProviders()[0];
+    if (!provider) throw new ConfigError('providers', NO_SESSION);
+    return provider.createSession(userId, metadata);
+  }
+
+  /** First non-null across session providers. @throws An `unavailable` error when none answered and one was down. */
+  async validateSession(sessionId: string): Promise<Session | null> {
+    const answer = await firstAnswer(this.#sessionProviders(), 'validateSession', this.report, (provider) =>
+      provider.validateSession(sessionId),
+    );
+    return answer?.value ?? null;
+  }
+
+  /** Destroy the session in every session provider; failures are reported, not thrown. */
+  async destroySession(sessionId: string): Promise<void> {
+    await everyProvider(this.#sessionProviders(), 'destroySession', this.report, (provider) =>
+      provider.destroySession(sessionId),
+    );
+  }
+
+  /** First non-null across session providers. @throws An `unavailable` error when none answered and one was down. */
+  async refreshSession(sessionId: string): Promise<Session | null> {
+    const answer = await firstAnswer(this.#sessionProviders(), 'refreshSession', this.report, (provider) =>
+      provider.refreshSession(sessionId),
+    );
+    return answer?.value ?? null;
+  }
+
+  /** First non-null across session providers (synchronous, as the server calls it). */
+  getSessionIdFromRequest(request: Request): string | null {
+    const answer = firstAnswerSync(this.#sessionProviders(), 'getSessionIdFromRequest', this.report, (p) =>
+      p.getSessionIdFromRequest(request),
+    );
+    return typeof answer?.value === 'string' ? answer.value : null;
+  }
+
+  /** The first session provider's headers; `{}` without one. */
+  getSessionHeaders(session: Session): Record<string, string> {
+    return this.#sessionProviders()[0]?.getSessionHeaders(session) ?? {};
+  }
+
+  /**
+   * Every provider's clear-session headers (any provider with `getClearSessionHeaders`, session
+   * provider or not), with every `Set-Cookie` kept: extra values of one header go under other
+   * spellings of its name, which `@mastra/server` applies with `Headers.append` (see `header-record.ts`).
+   * Callers that can append should prefer {@link getClearSessionCookies}.
+   */
+  getClearSessionHeaders(): Record<string, string> {
+    return mergeHeaderEntries(clearSessionEntries(this.providers, this.report));
+  }
+
+  /** Every `Set-Cookie` value of every provider's clear-session headers, in provider order. */
+  getClearSessionCookies(): string[] {
+    return Object.entries(this.getClearSessionHeaders())
+      .filter(([name]) => name.toLowerCase() === 'set-cookie')
+      .map(([, value]) => value);
+  }
+
+  /** First non-null across user providers; the user is remembered like an authenticated one. */
+  async getCurrentUser(request: Request): Promise<User | null> {
+    const answer = await firstAnswer(this.#userProviders(), 'getCurrentUser', this.report, (provider) =>
+      provider.getCurrentUser(request),
+    );
+    if (!answer) return null;
+    this.remember(answer.value, answer.provider);
+    return answer.value;
+  }
+
+  /** First non-null across user providers. @throws An `unavailable` error when none answered and one was down. */
+  async getUser(userId: string): Promise<User | null> {
+    const answer = await firstAnswer(this.#userProviders(), 'getUser', this.report, (provider) =>
+      provider.getUser(userId),
+    );
+    return answer?.value ?? null;
+  }
+
+  /** Users in input order, `null` for misses (a provider's `getUsers` when it has one, else `getUser` per id). */
+  async getUsers(userIds: string[]): Promise<Array<User | null>> {
+    if (!Array.isArray(userIds)) throw invalidArg('ERR_INVALID_ARG_TYPE', '"userIds" must be an array');
+    return lookUpUsers(this.#userProviders(), userIds, this.report);
+  }
+
+  /** The first RBAC provider's roles; none without one. */
+  async getRoles(user: unknown): Promise<string[]> {
+    return this.#rbac().getRoles(user);
+  }
+
+  /** The first RBAC provider's answer; `false` without one. */
+  async hasRole(user: unknown, role: string): Promise<boolean> {
+    return this.#rbac().hasRole(user, role);
+  }
+
+  /** The first RBAC provider's permissions; none without one. */
+  async getPermissions(user: unknown): Promise<string[]> {
+    return this.#rbac().getPermissions(user);
+  }
+
+  /** The first RBAC provider's answer; `false` without one. */
+  async hasPermission(user: unknown, permission: string): Promise<boolean> {
+    return this.#rbac().hasPermission(user, permission);
+  }
+
+  /** The first RBAC provider's answer; without one, true only for an empty list. */
+  async hasAllPermissions(user: unknown, permissions: string[]): Promise<boolean> {
+    return this.#rbac().hasAllPermissions(user, permissions);
+  }
+
+  /** The first RBAC provider's answer; `false` without one. */
+  async hasAnyPermission(user: unknown, permissions: string[]): Promise<boolean> {
+    return this.#rbac().hasAnyPermission(user, permissions);
+  }
+
+  #sso(): ISSOProvider<unknown> | undefined {
+    return this.providers.find(isSSOProvider);
+  }
+
+  #sessionProviders() {
+    return this.providers.filter(isSessionProvider);
+  }
+
+  #userProviders() {
+    return this.providers.filter(isUserProvider);
+  }
+
+  #rbac(): IRBACProvider<unknown> {
+    return this.providers.find(isRBACProvider) ?? NO_RBAC;
+  }
+}

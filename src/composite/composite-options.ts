@@ -1,0 +1,85 @@
+/**
+ * The options of `CompositeAuth` and their validation.
+ *
+ * @module
+ */
+import type { IMastraAuthProvider, IRBACProvider } from '../mastra/interfaces.js';
+import { isAuthProvider } from './guards.js';
+import { invalidArg } from './invalid-arg.js';
+
+/**
+ * Who decides `authorizeUser`:
+ * - `'authenticator'` (default): the provider that authenticated that user object;
+ * - `'any'`: any provider may admit the user (one provider's permissive rule then admits another's users);
+ * - `'all'`: every provider must admit the user (rejects users of a provider the others do not know).
+ * With every policy, a user this instance did not authenticate is refused.
+ */
+export type AuthorizePolicy = 'authenticator' | 'any' | 'all';
+
+/**
+ * Receives every error a provider threw while the composite carried on, with the provider's
+ * `name` (else `providers[<index>]`) and the method that failed. The composite logs nothing itself.
+ */
+export type ProviderErrorHandler = (error: unknown, providerName: string, operation: string) => void;
+
+/** Options of `CompositeAuth`. */
+export interface CompositeAuthOptions {
+  /** Default `'authenticator'`. */
+  authorizePolicy?: AuthorizePolicy;
+  /** Called for each provider error the composite survives (a throwing handler is ignored). */
+  onError?: ProviderErrorHandler;
+}
+
+const POLICIES: readonly unknown[] = ['authenticator', 'any', 'all'];
+
+/**
+ * Check the constructor's arguments.
+ *
+ * @throws TypeError (`ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`) naming the bad argument.
+ */
+export function checkCompositeArgs(
+  providers: unknown,
+  options: unknown,
+): asserts options is CompositeAuthOptions {
+  if (!Array.isArray(providers)) throw invalidArg('ERR_INVALID_ARG_TYPE', '"providers" must be an array');
+  providers.forEach((provider: unknown, index) => {
+    if (!isAuthProvider(provider)) {
+      throw invalidArg(
+        'ERR_INVALID_ARG_TYPE',
+        `"providers[${index}]" must have authenticateToken and authorizeUser methods`,
+      );
+    }
+  });
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
+  }
+  const policy: unknown = Reflect.get(options, 'authorizePolicy');
+  if (policy !== undefined && !POLICIES.includes(policy)) {
+    throw invalidArg('ERR_INVALID_ARG_VALUE', '"options.authorizePolicy" must be authenticator, any or all');
+  }
+  const onError: unknown = Reflect.get(options, 'onError');
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.onError" must be a function');
+  }
+}
+
+/** Each provider's name for error reports: its `name`, else `providers[<index>]`. */
+export function providerNames(providers: readonly IMastraAuthProvider[]): Map<object, string> {
+  const names = new Map<object, string>();
+  providers.forEach((provider, index) => {
+    const name = provider.name;
+    if (!names.has(provider))
+      names.set(provider, typeof name === 'string' && name !== '' ? name : `providers[${index}]`);
+  });
+  return names;
+}
+
+/** The RBAC answers without an RBAC provider: no roles, no permissions. */
+export const NO_RBAC: IRBACProvider<unknown> = Object.freeze({
+  getRoles: async () => [],
+  hasRole: async () => false,
+  getPermissions: async () => [],
+  hasPermission: async () => false,
+  hasAllPermissions: async (_user: unknown, permissions: string[]) => permissions.length === 0,
+  hasAnyPermission: async () => false,
+});

@@ -1,0 +1,138 @@
+import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
+import type { IMastraAuthProvider, MastraAuthRequest } from '../mastra/interfaces.js';
+import { invalidArg } from './invalid-arg.js';
+import { DEFAULT_TOKEN_HEADERS, MAX_TOKEN_LENGTH, tokenCandidates } from './token-candidates.js';
+
+/** Options of {@link SimpleAuth}. */
+export interface SimpleAuthOptions<U extends object> {
+  /** Token -> user. Own keys only; every token non-empty (at most 8192 characters); every user an object. */
+  tokens: Record<string, U>;
+  /** Extra header names read after `Authorization` and `X-Playground-Access` (a `Bearer ` prefix is removed). */
+  headers?: string | string[];
+}
+
+/**
+ * Fixed service tokens mapped to fixed users (import from `mastra-edge-auth/composite`).
+ *
+ * A request's token is taken from, in order: the `token` argument, `Authorization`,
+ * `X-Playground-Access`, the extra `headers` (each minus a `Bearer ` prefix of any case, which the
+ * Mastra server leaves on `bearer x`), then the `mastra-token` cookie; the first candidate that
+ * is a configured token wins. Tokens are compared as SHA-256
+ * digests against every configured token, so the time taken does not depend on which token (if
+ * any) matched; inherited keys (`constructor`, `__proto__`, `toString`) are never tokens.
+ * `authorizeUser` admits only this instance's own user objects.
+ *
+ * @example
+ * ```ts
+ * const service = new SimpleAuth({ tokens: { [env.BUSINESS_JWT_TOKEN]: { id: 'business-api', role: 'api' } } });
+ * ```
+ * @see CONTRACT.md section 4
+ */
+export class SimpleAuth<U extends object = { id: string }> implements IMastraAuthProvider<U> {
+  /** Marker the Mastra server reads (SimpleAuth needs no EE licence). */
+  readonly isSimpleAuth = true;
+  readonly name = 'simple';
+
+  readonly #tokens: readonly string[];
+  readonly #users: readonly U[];
+  readonly #ownUsers: ReadonlySet<U>;
+  readonly #usersById = new Map<string, U>();
+  readonly #headerNames: readonly string[];
+  /** Digests of `#tokens`, computed on first use; never a shared promise (workerd: no cross-request awaits). */
+  #digests: readonly Uint8Array[] | undefined;
+
+  /**
+   * @param options - See {@link SimpleAuthOptions}.
+   * @throws TypeError (`ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`) naming the bad option, never a token.
+   */
+  constructor(options: SimpleAuthOptions<U>) {
+    if (typeof options !== 'object' || options === null) {
+      throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
+    }
+    const tokens: unknown = options.tokens;
+    if (typeof tokens !== 'object' || tokens === null) {
+      throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.tokens" must be an object');
+    }
+    const keys = Object.keys(tokens);
+    const users = keys.map((token, index): U => {
+      if (token === '' || token.length > MAX_TOKEN_LENGTH) {
+        throw invalidArg(
+          'ERR_INVALID_ARG_VALUE',
+          `"options.tokens" entry ${index}: a token must be 1 to 8192 characters`,
+        );
+      }
+      const user: unknown = Reflect.get(tokens, token);
+      if (typeof user !== 'object' || user === null) {
+        throw invalidArg(
+          'ERR_INVALID_ARG_TYPE',
+          `"options.tokens" entry ${index}: the user must be an object`,
+        );
+      }
+      return options.tokens[token]!;
+    });
+    this.#tokens = Object.freeze(keys);
+    this.#users = Object.freeze(users);
+    this.#ownUsers = new Set(users);
+    for (const user of users) {
+      const id: unknown = Reflect.get(user, 'id');
+      if (typeof id === 'string' && !this.#usersById.has(id)) this.#usersById.set(id, user);
+    }
+    this.#headerNames = Object.freeze([...DEFAULT_TOKEN_HEADERS, ...headerList(options.headers)]);
+  }
+
+  /**
+   * Find the user of the first candidate token (see the class description) that is configured.
+   *
+   * @param token - The token the server extracted (may be empty).
+   * @param request - Any request shape the Mastra server hands over.
+   * @returns The configured user, or `null`.
+   */
+  async authenticateToken(token: string, request: MastraAuthRequest): Promise<U | null> {
+    return this.#userFor(
+      tokenCandidates(typeof token === 'string' ? token : null, request, this.#headerNames),
+    );
+  }
+
+  /** `true` only for a user object this instance returned (its own configured users). */
+  authorizeUser(user: U, _request?: MastraAuthRequest): boolean {
+    return this.#ownUsers.has(user);
+  }
+
+  /** The user of the request's headers or `mastra-token` cookie, as in {@link authenticateToken}. */
+  async getCurrentUser(request: Request): Promise<U | null> {
+    return this.#userFor(tokenCandidates(null, request, this.#headerNames));
+  }
+
+  /** The configured user whose `id` is `userId` (the first one, if several share it), else `null`. */
+  async getUser(userId: string): Promise<U | null> {
+    return (typeof userId === 'string' && this.#usersById.get(userId)) || null;
+  }
+
+  /** {@link getUser} for each id, in order, `null` for misses. */
+  async getUsers(userIds: string[]): Promise<Array<U | null>> {
+    if (!Array.isArray(userIds)) throw invalidArg('ERR_INVALID_ARG_TYPE', '"userIds" must be an array');
+    return Promise.all(userIds.map((userId) => this.getUser(userId)));
+  }
+
+  async #userFor(candidates: readonly string[]): Promise<U | null> {
+    if (candidates.length === 0 || this.#tokens.length === 0) return null;
+    const digests = this.#digests ?? (await Promise.all(this.#tokens.map(sha256)));
+    this.#digests = digests;
+    for (const candidate of candidates) {
+      const index = constantTimeIndexOf(await sha256(candidate), digests);
+      if (index >= 0) return this.#users[index] ?? null;
+    }
+    return null;
+  }
+}
+
+function headerList(headers: unknown): string[] {
+  if (headers === undefined) return [];
+  const list: unknown[] = Array.isArray(headers) ? headers : [headers];
+  return list.map((name, index) => {
+    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw invalidArg('ERR_INVALID_ARG_VALUE', `"options.headers" entry ${index} must be a header name`);
+    }
+    return name;
+  });
+}

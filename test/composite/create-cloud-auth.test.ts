@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CloudProviderConfig,
+  CompositeAuth,
+  createCloudAuth,
+  isSSOProvider,
+  SimpleAuth,
+} from '../../src/composite/index.js';
+import { ConfigError } from '../../src/errors/index.js';
+import { fakeProvider, mastraRequest, ssoMethods } from './fakes.js';
+
+function cloudFactory() {
+  const configs: CloudProviderConfig[] = [];
+  const factory = (config: CloudProviderConfig) => {
+    configs.push(config);
+    return fakeProvider({
+      name: 'cloud',
+      users: { 'cloud-token': { id: 'cloud-user' } },
+      extra: { isMastraCloudAuth: true, ...ssoMethods('cloud', []) },
+    });
+  };
+  return { factory, configs };
+}
+
+const CLOUD_ENV = {
+  PROJECT_ID: 'proj_1',
+  MASTRA_CLOUD_API_URL: 'https://cloud.example/',
+  BUSINESS_JWT_TOKEN: 'business-secret',
+  PLAYGROUND_JWT_TOKEN: 'playground-secret',
+  SESSION_SECRET: 's'.repeat(32),
+};
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('createCloudAuth', () => {
+  it('orders service tokens, then Cloud, then the app auth', async () => {
+    const { factory, configs } = cloudFactory();
+    const appUser = { id: 'app-user' };
+    const app = fakeProvider({ name: 'app', users: { 'app-token': appUser } });
+    const auth = createCloudAuth(CLOUD_ENV, { userAuth: app, cloudProviderFactory: factory });
+
+    expect(auth).toBeInstanceOf(CompositeAuth);
+    expect(auth.providers).toHaveLength(3);
+    expect(auth.providers[0]).toBeInstanceOf(SimpleAuth);
+    expect(auth.providers[1]?.name).toBe('cloud');
+    expect(auth.providers[2]).toBe(app);
+    expect(configs).toEqual([
+      { projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example', sessionSecret: 's'.repeat(32) },
+    ]);
+
+    for (const token of ['business-secret', 'playground-secret']) {
+      const user = await auth.authenticateToken(token, mastraRequest());
+      expect(user).toEqual({ id: 'business-api', role: 'api' });
+      expect(await auth.authorizeUser(user, mastraRequest())).toBe(true);
+    }
+    expect(await auth.authenticateToken('cloud-token', mastraRequest())).toEqual({ id: 'cloud-user' });
+    expect(await auth.authenticateToken('app-token', mastraRequest())).toBe(appUser);
+    expect(auth.isSimpleAuth).toBe(true);
+    expect(auth.isMastraCloudAuth).toBe(true);
+    expect(isSSOProvider(auth.providers[1])).toBe(true);
+  });
+
+  it('leaves out what is not configured', () => {
+    const onlyTokens = createCloudAuth({ BUSINESS_JWT_TOKEN: 'b' });
+    expect(onlyTokens.providers).toHaveLength(1);
+    expect(onlyTokens.providers[0]).toBeInstanceOf(SimpleAuth);
+
+    const app = fakeProvider();
+    const onlyApp = createCloudAuth({}, { userAuth: app });
+    expect(onlyApp.providers).toEqual([app]);
+
+    const nothing = createCloudAuth({ BUSINESS_JWT_TOKEN: '', PLAYGROUND_JWT_TOKEN: 42 } as never, {
+      userAuth: null,
+    });
+    expect(nothing).toBeInstanceOf(CompositeAuth);
+    expect(nothing.providers).toEqual([]);
+  });
+
+  it('passes the callback URL and the Cloud options through, env settings first', () => {
+    const { factory, configs } = cloudFactory();
+    const kv = { get: () => null };
+    createCloudAuth(
+      {
+        ...CLOUD_ENV,
+        MASTRA_CLOUD_CALLBACK_URL: 'https://runner.example/auth/callback',
+        SESSION_SECRET: undefined,
+      },
+      { cloudProviderFactory: factory, cloudOptions: { kv } },
+    );
+    expect(configs).toEqual([
+      {
+        kv,
+        projectId: 'proj_1',
+        cloudBaseUrl: 'https://cloud.example',
+        callbackUrl: 'https://runner.example/auth/callback',
+      },
+    ]);
+    expect(() =>
+      createCloudAuth(CLOUD_ENV, { cloudProviderFactory: factory, cloudOptions: { projectId: 'other' } }),
+    ).toThrow(/cloudOptions\.projectId/);
+  });
+
+  it('requires PROJECT_ID when Cloud auth is on', () => {
+    const { factory } = cloudFactory();
+    const error = thrownBy(() =>
+      createCloudAuth({ MASTRA_CLOUD_API_URL: 'https://cloud.example' }, { cloudProviderFactory: factory }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'PROJECT_ID', family: 'misconfigured', status: 500 });
+  });
+
+  it('requires a cloudProviderFactory when Cloud auth is on (no default provider yet)', () => {
+    const error = thrownBy(() => createCloudAuth(CLOUD_ENV));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'cloudProviderFactory' });
+    expect((error as Error).message).not.toContain('business-secret');
+  });
+
+  it.each([
+    ['MASTRA_CLOUD_API_URL', { ...CLOUD_ENV, MASTRA_CLOUD_API_URL: 'cloud.example' }],
+    ['MASTRA_CLOUD_API_URL', { ...CLOUD_ENV, MASTRA_CLOUD_API_URL: 'ftp://cloud.example' }],
+    ['MASTRA_CLOUD_CALLBACK_URL', { ...CLOUD_ENV, MASTRA_CLOUD_CALLBACK_URL: '/auth/callback' }],
+  ])('refuses a bad %s with a ConfigError naming it', (setting, env) => {
+    const error = thrownBy(() => createCloudAuth(env, { cloudProviderFactory: cloudFactory().factory }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting });
+  });
+
+  it('refuses bad arguments with a TypeError naming them', () => {
+    // @ts-expect-error: deliberately wrong
+    expect(() => createCloudAuth(null)).toThrow(/"env"/);
+    // @ts-expect-error: deliberately wrong
+    expect(() => createCloudAuth({}, { userAuth: { rules: [] } })).toThrow(/"options.userAuth"/);
+    expect(() => createCloudAuth(CLOUD_ENV, { cloudProviderFactory: () => ({}) as never })).toThrow(
+      /"options.cloudProviderFactory"/,
+    );
+  });
+
+  it('reads only the object it is given, never process.env', () => {
+    const globalProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+    const env = globalProcess?.env;
+    if (env) {
+      env.BUSINESS_JWT_TOKEN = 'from-process-env';
+      env.MASTRA_CLOUD_API_URL = 'https://cloud.example';
+    }
+    try {
+      const auth = createCloudAuth({});
+      expect(auth.providers).toEqual([]);
+    } finally {
+      if (env) {
+        delete env.BUSINESS_JWT_TOKEN;
+        delete env.MASTRA_CLOUD_API_URL;
+      }
+    }
+  });
+
+  it('ignores non-string values', () => {
+    const env = {
+      BUSINESS_JWT_TOKEN: ['a'],
+      PLAYGROUND_JWT_TOKEN: { toString: () => 'b' },
+      MASTRA_CLOUD_API_URL: 1,
+    };
+    expect(createCloudAuth(env as never).providers).toEqual([]);
+  });
+});
