@@ -1,0 +1,186 @@
+import {
+  type CloudUser,
+  type CloudUserProfile,
+  type MastraCloudClient,
+  parseUserData,
+} from '../cloud-fetch/index.js';
+import {
+  type Clock,
+  DEFAULT_POSITIVE_TTL_MS,
+  hashToken,
+  SessionStore,
+  type StorageErrorHandler,
+  VerifyCache,
+} from '../kv-session/index.js';
+import { LruMap } from '../kv-session/lru.js';
+import type { LoginFlowDeps } from './flow.js';
+import { Handoff } from './handoff.js';
+import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
+import { parsePermissionList } from './rbac.js';
+import { Sealer } from './seal.js';
+import { MemoryUsedStateLedger } from './used-state.js';
+
+/** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
+const HANDOFF_MAX_ENTRIES = 1_000;
+/** A Mastra server takes a hand-over in the same tick; a minute is a generous bound. */
+const HANDOFF_TTL_MS = 60_000;
+/** Users remembered for `getUser(userId)`, which has no token to ask Cloud with. */
+const RECENT_USERS_MAX_ENTRIES = 1_000;
+
+/** Everything a provider instance shares between requests. Nothing in it is per request. */
+export interface ProviderContext {
+  readonly client: MastraCloudClient;
+  readonly sealer: Sealer;
+  /** Verify results: the user WITHOUT its token (the token is re-attached in memory). */
+  readonly users: VerifyCache<CloudUserProfile>;
+  /** Permission lists, keyed by the hash of the user's token (`perm:`), same revocation marks. */
+  readonly permissions: VerifyCache<string[]>;
+  /** Server-side session records (when a KV store is configured). */
+  readonly sessions: SessionStore | undefined;
+  readonly flow: LoginFlowDeps;
+  readonly clock: Clock;
+  readonly secureCookies: boolean;
+  readonly callbackUrl: string | undefined;
+  readonly positiveTtlMs: number;
+  /** Users this provider produced, with the hash of the token that produced each. */
+  readonly issued: WeakMap<object, string>;
+  /** Recently authenticated users by id, for `getUser` (memory only, never KV). */
+  readonly recent: LruMap<string, { user: CloudUser; until: number }>;
+  readonly loginCookies: Handoff<{ redirectUri: string; cookie: string }>;
+  readonly callbackCookies: Handoff<string>;
+  readonly sessionCookies: Handoff<string>;
+  report(error: unknown, context: ProviderErrorContext): void;
+}
+
+/** Builds the shared state of one provider from its checked options. */
+export function createContext(o: ResolvedProviderOptions): ProviderContext {
+  const report = reporter(o.onError);
+  const onStorageError: StorageErrorHandler = (error, where) =>
+    report(error, { operation: 'storage', storage: { op: where.op, record: where.record } });
+  const cache = o.cache;
+  const tuning = {
+    clock: o.clock,
+    onError: onStorageError,
+    ...(cache.positiveTtlMs !== undefined && { positiveTtlMs: cache.positiveTtlMs }),
+    ...(cache.negativeTtlMs !== undefined && { negativeTtlMs: cache.negativeTtlMs }),
+    ...(cache.l1TtlMs !== undefined && { l1TtlMs: cache.l1TtlMs }),
+    ...(cache.l1MaxEntries !== undefined && { l1MaxEntries: cache.l1MaxEntries }),
+    ...(cache.coalesce !== undefined && { coalesce: cache.coalesce }),
+    ...(o.kv !== undefined && { kv: o.kv }),
+  };
+  const users = new VerifyCache<CloudUserProfile>({
+    ...tuning,
+    validate: decodeProfile,
+    encode: encodeProfile,
+  });
+  const permissions = new VerifyCache<string[]>({
+    ...tuning,
+    record: 'perm',
+    revocations: users.revocations,
+    validate: parsePermissionList,
+  });
+  const sealer = new Sealer(o.sessionSecret);
+  return {
+    client: o.client,
+    sealer,
+    users,
+    permissions,
+    sessions:
+      o.kv === undefined
+        ? undefined
+        : new SessionStore({ kv: o.kv, clock: o.clock, onError: onStorageError }),
+    flow: {
+      client: o.client,
+      sealer,
+      ledger: new MemoryUsedStateLedger(o.clock),
+      secureCookies: o.secureCookies,
+      sessionIdleSeconds: o.sessionMaxAgeSeconds,
+      now: () => o.clock.now(),
+    },
+    clock: o.clock,
+    secureCookies: o.secureCookies,
+    callbackUrl: o.callbackUrl,
+    positiveTtlMs: cache.positiveTtlMs ?? DEFAULT_POSITIVE_TTL_MS,
+    issued: new WeakMap(),
+    recent: new LruMap(RECENT_USERS_MAX_ENTRIES),
+    loginCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
+    callbackCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
+    sessionCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
+    report,
+  };
+}
+
+/**
+ * Verifies a token through the cache tiers and returns a user this provider vouches for
+ * (registered for `authorizeUser`, remembered for `getUser`).
+ *
+ * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
+ */
+export async function verifyUser(ctx: ProviderContext, token: string): Promise<CloudUser> {
+  const profile = await ctx.users.get(token, async () => {
+    const { user, expiresAt } = await ctx.client.verifyToken(token);
+    return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
+  });
+  return adopt(ctx, profile, token, await hashToken(token));
+}
+
+/** Attaches the token (in memory only) and registers the user as one this provider produced. */
+export function adopt(
+  ctx: ProviderContext,
+  profile: CloudUserProfile,
+  token: string,
+  tokenHash: string,
+): CloudUser {
+  const user: CloudUser = { ...profile, sessionToken: token };
+  ctx.issued.set(user, tokenHash);
+  ctx.recent.set(user.id, { user, until: ctx.clock.now() + ctx.positiveTtlMs });
+  return user;
+}
+
+/** True for a user object this provider produced whose token is not revoked in this isolate. */
+export function isOwnLiveUser(ctx: ProviderContext, user: unknown): user is CloudUser {
+  if (typeof user !== 'object' || user === null) return false;
+  const tokenHash = ctx.issued.get(user);
+  return tokenHash !== undefined && !ctx.users.revocations.isRevokedLocally(tokenHash);
+}
+
+/** The profile without `sessionToken`: what may be cached (and stored in KV). */
+export function withoutToken(user: CloudUser): CloudUserProfile {
+  const { sessionToken: _token, ...profile } = user;
+  return profile;
+}
+
+/** Profile -> JSON for KV, in Cloud's wire shape, so Cloud's own validator reads it back. */
+function encodeProfile(profile: CloudUserProfile): unknown {
+  return {
+    user: {
+      id: profile.id,
+      email: profile.email,
+      created_at: profile.createdAt.toISOString(),
+      ...(profile.name !== undefined && { name: profile.name }),
+      ...(profile.avatarUrl !== undefined && { avatar_url: profile.avatarUrl }),
+      ...(profile.role !== undefined && { role: profile.role }),
+      ...(profile.metadata !== undefined && { metadata: profile.metadata }),
+    },
+  };
+}
+
+/** Validates a cached profile read back from KV (untrusted); `null` makes it a miss. */
+function decodeProfile(value: unknown): CloudUserProfile | null {
+  try {
+    return parseUserData(value);
+  } catch {
+    return null;
+  }
+}
+
+function reporter(onError: ProviderErrorHandler | undefined): ProviderContext['report'] {
+  return (error, context) => {
+    if (onError === undefined) return;
+    try {
+      onError(error, context);
+    } catch {
+      // A broken reporter must not turn an absorbed failure into a request failure.
+    }
+  };
+}

@@ -1,0 +1,204 @@
+import { MastraCloudClient } from '../cloud-fetch/index.js';
+import { asKVStore, type Clock, type Coalesce, type KVStore, systemClock } from '../kv-session/index.js';
+import type { PathRule } from '../mastra/interfaces.js';
+import { assertSessionSecret } from './seal.js';
+
+/** Where a failure the provider absorbed happened (never carries a token or a value). */
+export interface ProviderErrorContext {
+  /**
+   * - `storage`: a KV call failed or held garbage (the request went on without it);
+   * - `destroySession`: logout could not tell Cloud, or could not store the revocation mark in KV
+   *   (the session is still revoked in this isolate and its cookie cleared);
+   * - `login`: a session record could not be stored after sign-in (the sign-in still succeeded).
+   */
+  operation: 'storage' | 'destroySession' | 'login';
+  /** For `storage`: the KV operation and record kind. */
+  storage?: { op: string; record: string };
+}
+
+/** Receives failures the provider absorbed instead of failing a request. Must not throw. */
+export type ProviderErrorHandler = (error: unknown, context: ProviderErrorContext) => void;
+
+/** Verify-cache tuning (milliseconds). Defaults are kv-session's. */
+export interface ProviderCacheOptions {
+  /** Lifetime of a "token is good" answer, never past the token's own expiry. Default 60 000. */
+  positiveTtlMs?: number;
+  /** Lifetime of a "token is bad" answer; 0 turns it off. Default 10 000. */
+  negativeTtlMs?: number;
+  /** Per-isolate tier lifetime; 0 turns it off. Default 5 000. */
+  l1TtlMs?: number;
+  /** Per-isolate tier bound. Default 10 000. */
+  l1MaxEntries?: number;
+  /**
+   * `'none'` (default, safe everywhere) or `'isolate'` (concurrent misses of one token share one
+   * Cloud call: Node only; in workerd a promise from another request must not be awaited).
+   */
+  coalesce?: Coalesce;
+}
+
+/** Options of `MastraCloudAuthProvider`. */
+export interface MastraCloudAuthProviderOptions {
+  /** Sent as `X-Project-ID` and `project_id`. Required. */
+  projectId: string;
+  /** Cloud base URL (`MASTRA_CLOUD_API_URL`). Required. */
+  cloudBaseUrl: string;
+  /**
+   * OAuth callback URL (`MASTRA_CLOUD_CALLBACK_URL`). When set, it is used for every login,
+   * whatever callback URL a Mastra server derived from the request's (client-controlled) host
+   * headers. When unset: the URL the server passes to `getLoginUrl`.
+   */
+  callbackUrl?: string;
+  /** Key material for sealed cookies (`SESSION_SECRET`), at least 32 bytes. Required. */
+  sessionSecret: string;
+  /** `AUTH_KV` (a Workers KV binding or any {@link KVStore}): shared cache, revocation marks, session records. */
+  kv?: KVStore;
+  cache?: ProviderCacheOptions;
+  /** `secure: false` is dev mode for `http://localhost` only: no `Secure`, no `__Host-` prefix. Default true. */
+  cookies?: { secure?: boolean };
+  /** A ready Cloud client (takes precedence over `projectId`/`cloudBaseUrl`/`fetch` for Cloud calls). */
+  client?: MastraCloudClient;
+  /** Transport for the Cloud client this provider builds. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Sliding lifetime of the session cookie, in seconds; never past Cloud's session expiry. Default 86 400. */
+  sessionMaxAgeSeconds?: number;
+  /** Receives absorbed failures (KV errors, a logout Cloud could not hear about). */
+  onError?: ProviderErrorHandler;
+  /** Time source (tests). Default the system clock. */
+  clock?: Clock;
+  /** Paths Mastra must protect (default `/api/*`); set them when the server uses another prefix. */
+  protected?: PathRule[];
+  /** Paths Mastra serves without auth. */
+  public?: PathRule[];
+}
+
+/** Options after checks and defaults. */
+export interface ResolvedProviderOptions {
+  client: MastraCloudClient;
+  sessionSecret: string;
+  callbackUrl: string | undefined;
+  kv: KVStore | undefined;
+  cache: ProviderCacheOptions;
+  secureCookies: boolean;
+  sessionMaxAgeSeconds: number;
+  onError: ProviderErrorHandler | undefined;
+  clock: Clock;
+}
+
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 86_400;
+/** Browsers cap cookie lifetimes at 400 days. */
+const MAX_SESSION_MAX_AGE_SECONDS = 400 * 86_400;
+
+/**
+ * Checks the options and fills in defaults.
+ *
+ * @throws ConfigError (setting `SESSION_SECRET`) when `sessionSecret` is missing or shorter than 32 bytes
+ * @throws TypeError naming the first other bad option
+ */
+export function resolveProviderOptions(options: MastraCloudAuthProviderOptions): ResolvedProviderOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const sessionSecret = assertSessionSecret(options.sessionSecret);
+  const client = options.client ?? buildClient(options);
+  if (!(client instanceof MastraCloudClient)) throw new TypeError('client must be a MastraCloudClient');
+  return {
+    client,
+    sessionSecret,
+    callbackUrl: optionalCallbackUrl(options.callbackUrl),
+    kv: options.kv === undefined ? undefined : asKVStore(options.kv),
+    cache: cacheOptions(options.cache),
+    secureCookies: cookieSecurity(options.cookies),
+    sessionMaxAgeSeconds: sessionMaxAge(options.sessionMaxAgeSeconds),
+    onError: optionalFunction(options.onError, 'onError'),
+    clock: optionalClock(options.clock) ?? systemClock,
+  };
+}
+
+function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient {
+  if (typeof options.projectId !== 'string' || options.projectId.length === 0) {
+    throw new TypeError('projectId must be a non-empty string');
+  }
+  if (typeof options.cloudBaseUrl !== 'string' || options.cloudBaseUrl.length === 0) {
+    throw new TypeError('cloudBaseUrl must be a non-empty string');
+  }
+  try {
+    return new MastraCloudClient({
+      projectId: options.projectId,
+      baseUrl: options.cloudBaseUrl,
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
+    });
+  } catch (error) {
+    // The client names its own option (`baseUrl`); ours is `cloudBaseUrl`.
+    const message =
+      error instanceof Error ? error.message.replace(/^baseUrl\b/, 'cloudBaseUrl') : String(error);
+    throw new TypeError(message);
+  }
+}
+
+function optionalCallbackUrl(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new TypeError('callbackUrl must be a string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError('callbackUrl must be an absolute http(s) URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') {
+    throw new TypeError('callbackUrl must be an absolute http(s) URL without a fragment');
+  }
+  return value;
+}
+
+function cacheOptions(value: unknown): ProviderCacheOptions {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) throw new TypeError('cache must be an object');
+  // Each number is range-checked by VerifyCache, which names it (`positiveTtlMs must be ...`).
+  const picked: ProviderCacheOptions = {};
+  for (const key of ['positiveTtlMs', 'negativeTtlMs', 'l1TtlMs', 'l1MaxEntries'] as const) {
+    const n: unknown = Reflect.get(value, key);
+    if (n === undefined) continue;
+    if (typeof n !== 'number') throw new TypeError(`cache.${key} must be a number`);
+    picked[key] = n;
+  }
+  const coalesce: unknown = Reflect.get(value, 'coalesce');
+  if (coalesce !== undefined) {
+    if (coalesce !== 'none' && coalesce !== 'isolate')
+      throw new TypeError("cache.coalesce must be 'none' or 'isolate'");
+    picked.coalesce = coalesce;
+  }
+  return picked;
+}
+
+function sessionMaxAge(value: unknown): number {
+  if (value === undefined) return DEFAULT_SESSION_MAX_AGE_SECONDS;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 60 ||
+    value > MAX_SESSION_MAX_AGE_SECONDS
+  ) {
+    throw new TypeError(`sessionMaxAgeSeconds must be an integer from 60 to ${MAX_SESSION_MAX_AGE_SECONDS}`);
+  }
+  return value;
+}
+
+function cookieSecurity(value: { secure?: boolean } | undefined): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) throw new TypeError('cookies must be an object');
+  if (value.secure === undefined) return true;
+  if (typeof value.secure !== 'boolean') throw new TypeError('cookies.secure must be a boolean');
+  return value.secure;
+}
+
+function optionalFunction<F>(value: F | undefined, name: string): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function`);
+  return value;
+}
+
+function optionalClock(value: Clock | undefined): Clock | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof value.now !== 'function') {
+    throw new TypeError('clock must have a now() method');
+  }
+  return value;
+}

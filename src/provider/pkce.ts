@@ -1,0 +1,52 @@
+import { base64url } from 'jose';
+
+/** A PKCE verifier and its S256 challenge (RFC 7636). */
+export interface PkcePair {
+  /** 43 base64url characters (32 random bytes); kept secret in the sealed flow cookie. */
+  verifier: string;
+  /** `BASE64URL(SHA-256(verifier))`, sent to Cloud in the login URL. */
+  challenge: string;
+  method: 'S256';
+}
+
+/** RFC 7636 section 4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`. */
+const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** True when `value` is a syntactically valid PKCE code verifier (RFC 7636 section 4.1). */
+export function isValidCodeVerifier(value: unknown): value is string {
+  return typeof value === 'string' && VERIFIER_PATTERN.test(value);
+}
+
+/**
+ * Creates a fresh PKCE pair: 32 random bytes as a base64url verifier and its S256 challenge.
+ *
+ * @returns the verifier, the challenge and the method (`S256`)
+ * @example
+ * const { verifier, challenge } = await createPkcePair();
+ * @see RFC 7636 section 4.1, 4.2
+ */
+export async function createPkcePair(): Promise<PkcePair> {
+  const verifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  return { verifier, challenge: await computeS256Challenge(verifier), method: 'S256' };
+}
+
+/**
+ * Computes the S256 code challenge of a verifier: `BASE64URL(SHA-256(ASCII(verifier)))`.
+ *
+ * @param verifier - an RFC 7636 code verifier
+ * @returns the base64url challenge, without padding
+ * @throws TypeError (`ERR_INVALID_ARG_VALUE`) when `verifier` is not a valid code verifier
+ * @example
+ * await computeS256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
+ * // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+ * @see RFC 7636 section 4.2, Appendix B
+ */
+export async function computeS256Challenge(verifier: string): Promise<string> {
+  if (!isValidCodeVerifier(verifier)) {
+    throw Object.assign(new TypeError('verifier must be 43 to 128 characters of [A-Za-z0-9-._~]'), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64url.encode(new Uint8Array(digest));
+}
