@@ -8,7 +8,7 @@ import {
 } from './cloud-env.js';
 import { CompositeAuth } from './composite-auth.js';
 import type { AuthorizePolicy, ProviderErrorHandler } from './composite-options.js';
-import { defaultCloudProviderFactory } from './default-cloud-provider.js';
+import { createMastraCloudAuthProvider } from '../provider/factory.js';
 import { isAuthProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
 import { SimpleAuth } from './simple-auth.js';
@@ -72,13 +72,7 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
   }
 
   if (settings.cloud) {
-    const factory = options.cloudProviderFactory ?? defaultCloudProviderFactory;
-    if (factory === undefined) {
-      throw new ConfigError(
-        'cloudProviderFactory',
-        'MASTRA_CLOUD_API_URL is set but no cloudProviderFactory was given to build the Cloud provider',
-      );
-    }
+    const factory: CloudProviderFactory = options.cloudProviderFactory ?? createMastraCloudAuthProvider;
     if (typeof factory !== 'function') {
       throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.cloudProviderFactory" must be a function');
     }

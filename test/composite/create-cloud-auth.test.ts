@@ -116,11 +116,22 @@ describe('createCloudAuth', () => {
     expect(error).toMatchObject({ setting: 'PROJECT_ID', family: 'misconfigured', status: 500 });
   });
 
-  it('requires a cloudProviderFactory when Cloud auth is on (no default provider yet)', () => {
-    const error = thrownBy(() => createCloudAuth(CLOUD_ENV));
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error).toMatchObject({ setting: 'cloudProviderFactory' });
-    expect((error as Error).message).not.toContain('business-secret');
+  it('builds the real MastraCloudAuthProvider by default when Cloud auth is on', () => {
+    const auth = createCloudAuth(CLOUD_ENV);
+    expect(auth.providers.map((p) => p.name)).toEqual(['simple', 'mastra-cloud']);
+    expect(auth.isMastraCloudAuth).toBe(true);
+    expect(isSSOProvider(auth.providers[1])).toBe(true);
+  });
+
+  it('names SESSION_SECRET when the default Cloud provider has no usable secret', () => {
+    const { SESSION_SECRET: _omitted, ...env } = CLOUD_ENV;
+    for (const candidate of [env, { ...env, SESSION_SECRET: 'short' }]) {
+      const error = thrownBy(() => createCloudAuth(candidate));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toMatchObject({ setting: 'SESSION_SECRET' });
+      expect((error as Error).message).not.toContain('business-secret');
+      expect((error as Error).message).not.toContain('short');
+    }
   });
 
   it.each([
