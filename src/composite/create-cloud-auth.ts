@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
+import { createMastraCloudAuthProvider } from '../provider/factory.js';
 import {
   type CloudAuthEnv,
   type CloudProviderConfig,
@@ -8,7 +9,6 @@ import {
 } from './cloud-env.js';
 import { CompositeAuth } from './composite-auth.js';
 import type { AuthorizePolicy, ProviderErrorHandler } from './composite-options.js';
-import { createMastraCloudAuthProvider } from '../provider/factory.js';
 import { isAuthProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
 import { SimpleAuth } from './simple-auth.js';
