@@ -1,4 +1,3 @@
-import { ConfigError } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
 import { createMastraCloudAuthProvider } from '../provider/factory.js';
 import {
