@@ -1,0 +1,36 @@
+const encoder = new TextEncoder();
+
+/** Shape of a {@link hashToken} result: 43 base64url characters (256 bits, no padding). */
+export const TOKEN_HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Hashes a token (or any secret identifier) for use in storage keys and records.
+ *
+ * Import from `mastra-edge-auth/kv-session`.
+ *
+ * @param token - the raw token; never stored, logged or returned.
+ * @returns base64url (no padding) of SHA-256 over the token's UTF-8 bytes, 43 characters.
+ * @throws TypeError when `token` is not a non-empty string.
+ * @example
+ * ```ts
+ * const id = await hashToken(token); // e.g. 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0'
+ * ```
+ */
+export async function hashToken(token: string): Promise<string> {
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new TypeError('token must be a non-empty string');
+  }
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(token));
+  return base64url(new Uint8Array(digest));
+}
+
+/** True when `value` has the shape of a {@link hashToken} result. */
+export function isTokenHash(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN_HASH_PATTERN.test(value);
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
