@@ -1,0 +1,79 @@
+import { type Credential, readCredential } from './credentials.js';
+import { type ForwardedUser, toForwardedUser } from './identity.js';
+import type { GatewayState } from './state.js';
+
+/** What authentication decided about a request. */
+export type AuthOutcome =
+  | { readonly kind: 'user'; readonly user: ForwardedUser; readonly credential: Credential }
+  /** No credential, or one that was refused (`credential` says which). */
+  | { readonly kind: 'anonymous'; readonly credential: Credential }
+  /** Authenticated, but the provider that vouched for the user does not authorize this request. */
+  | { readonly kind: 'forbidden'; readonly credential: Credential };
+
+/**
+ * Reads the request's one credential (strictly: see `readCredential`).
+ *
+ * @param request - the incoming request
+ * @param state - the gateway state (for the session cookie's name)
+ * @returns the credential
+ * @throws InvalidRequestError `invalid_authorization` / `invalid_cookie` for malformed input
+ */
+export function requestCredential(request: Request, state: GatewayState): Credential {
+  return readCredential(request, [state.sessionCookie]);
+}
+
+/**
+ * Authenticates a credential through the composite (service tokens, Cloud, app auth). Providers
+ * see a minimal copy of the request carrying only the credential the gateway validated, so none
+ * of them can pick up a token from somewhere the gateway did not check (a query string, another
+ * cookie, a second header).
+ *
+ * @param request - the incoming request
+ * @param credential - from {@link requestCredential}
+ * @param state - the gateway state
+ * @returns the outcome
+ * @throws an `unavailable` error when Cloud could not be asked and nothing cached answers
+ * @throws TypeError when a provider returns a user without a usable id (answered 500)
+ */
+export async function authenticate(
+  request: Request,
+  credential: Credential,
+  state: GatewayState,
+): Promise<AuthOutcome> {
+  if (credential.kind === 'none') return { kind: 'anonymous', credential };
+  const minimal = credentialRequest(request, credential, state.sessionCookie);
+  const token = credential.kind === 'token' ? credential.token : '';
+  const user: unknown = await state.auth.authenticateToken(token, minimal);
+  if (user === null || user === undefined) return { kind: 'anonymous', credential };
+  if ((await state.auth.authorizeUser(user, minimal)) !== true) return { kind: 'forbidden', credential };
+  return { kind: 'user', user: toForwardedUser(user), credential };
+}
+
+/**
+ * The request providers see: same method and path, no query, and only the chosen credential
+ * (as `Authorization: Bearer` or the session cookie).
+ *
+ * @param request - the incoming request
+ * @param credential - the credential {@link readCredential} chose (not `none`)
+ * @param sessionCookie - the session cookie's name
+ * @returns the minimal request
+ */
+export function credentialRequest(request: Request, credential: Credential, sessionCookie: string): Request {
+  const url = new URL(request.url);
+  url.search = '';
+  url.hash = '';
+  const headers = new Headers();
+  if (credential.kind === 'token') headers.set('Authorization', `Bearer ${credential.token}`);
+  if (credential.kind === 'session') headers.set('Cookie', `${sessionCookie}=${credential.cookie}`);
+  return new Request(url, { method: request.method, headers });
+}
+
+/**
+ * The token involved in a credential, for the hashed id in error reports.
+ *
+ * @param credential - the request's credential
+ * @returns the bearer token, or undefined (session cookies are sealed handles, not tokens)
+ */
+export function credentialToken(credential: Credential): string | undefined {
+  return credential.kind === 'token' ? credential.token : undefined;
+}

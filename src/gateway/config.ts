@@ -1,0 +1,170 @@
+import { ConfigError } from '../errors/index.js';
+import { asKVStore, type KVStore } from '../kv-session/index.js';
+import { assertSessionSecret } from '../provider/index.js';
+import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+
+/** A service binding (or anything with a `fetch` of the same shape). */
+export interface UpstreamFetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** Where proxied requests go: an origin (`UPSTREAM_URL`) or a service binding (`UPSTREAM`). */
+export type Upstream =
+  | { readonly kind: 'url'; readonly origin: string }
+  | { readonly kind: 'binding'; readonly fetcher: UpstreamFetcher };
+
+/** Cloud user auth settings; absent when `MASTRA_CLOUD_API_URL` is unset. */
+export interface CloudSettings {
+  readonly projectId: string;
+  readonly baseUrl: string;
+  readonly callbackUrl: string | undefined;
+}
+
+/** The gateway's validated configuration, parsed once per isolate from the bindings. */
+export interface GatewayConfig {
+  readonly cloud: CloudSettings | undefined;
+  readonly upstream: Upstream;
+  readonly sessionSecret: string;
+  readonly publicPaths: readonly PublicPathRule[];
+  /** `false` only for local http development: drops `Secure` and the `__Host-` prefix. */
+  readonly cookieSecure: boolean;
+  /** `AUTH_KV`, adapted (the adapter is shared per binding). */
+  readonly kv: KVStore | undefined;
+}
+
+/** Either a usable configuration or every problem found (each names its setting, never a value). */
+export type ConfigResult =
+  | { readonly ok: true; readonly config: GatewayConfig }
+  | { readonly ok: false; readonly problems: readonly ConfigError[] };
+
+/**
+ * Parses and validates the gateway's bindings. Problems are collected, not thrown, so health can
+ * list them all. The caller caches the result per env object (see `stateCache`).
+ *
+ * @param env - the Worker's bindings (vars, secrets, KV and service bindings)
+ * @returns the configuration, or the list of problems
+ * @example
+ * const result = parseConfig(env);
+ * if (!result.ok) console.error(result.problems.map((p) => p.setting));
+ */
+export function parseConfig(env: object): ConfigResult {
+  const problems: ConfigError[] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+      return undefined;
+    }
+  };
+  const cloud = attempt(() => parseCloud(env));
+  const upstream = attempt(() => parseUpstream(env));
+  const sessionSecret = attempt(() => assertSessionSecret(read(env, 'SESSION_SECRET')));
+  const publicPaths = attempt(() => parsePublicPaths(read(env, 'PUBLIC_PATHS')));
+  const cookieSecure = attempt(() =>
+    parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
+  );
+  const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  if (
+    problems.length > 0 ||
+    upstream === undefined ||
+    sessionSecret === undefined ||
+    publicPaths === undefined ||
+    cookieSecure === undefined
+  ) {
+    return { ok: false, problems };
+  }
+  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv } };
+}
+
+function read(env: object, name: string): unknown {
+  return Reflect.get(env, name);
+}
+
+function readString(env: object, name: string): string | undefined {
+  const value = read(env, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(name, `${name} must be a string`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function parseCloud(env: object): CloudSettings | undefined {
+  const raw = readString(env, 'MASTRA_CLOUD_API_URL');
+  if (raw === undefined) return undefined;
+  const baseUrl = parseHttpUrl('MASTRA_CLOUD_API_URL', raw, { originOnly: false });
+  const projectId = readString(env, 'PROJECT_ID');
+  if (projectId === undefined) {
+    throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
+  }
+  const callbackRaw = readString(env, 'MASTRA_CLOUD_CALLBACK_URL');
+  const callbackUrl =
+    callbackRaw === undefined
+      ? undefined
+      : parseHttpUrl('MASTRA_CLOUD_CALLBACK_URL', callbackRaw, { originOnly: false });
+  return { projectId, baseUrl: baseUrl.replace(/\/+$/, ''), callbackUrl };
+}
+
+function parseUpstream(env: object): Upstream {
+  const binding = read(env, 'UPSTREAM');
+  if (binding !== undefined && binding !== null) {
+    if (isUpstreamFetcher(binding)) return { kind: 'binding', fetcher: binding };
+    throw new ConfigError('UPSTREAM', 'UPSTREAM must be a service binding');
+  }
+  const raw = readString(env, 'UPSTREAM_URL');
+  if (raw === undefined) {
+    throw new ConfigError('UPSTREAM_URL', 'UPSTREAM_URL (or a service binding UPSTREAM) is required');
+  }
+  return { kind: 'url', origin: parseHttpUrl('UPSTREAM_URL', raw, { originOnly: true }) };
+}
+
+function parseHttpUrl(setting: string, raw: string, options: { originOnly: boolean }): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(setting, `${setting} must not contain credentials, a query or a fragment`);
+  }
+  if (options.originOnly) {
+    if (url.pathname !== '/') throw new ConfigError(setting, `${setting} must be an origin (no path)`);
+    return url.origin;
+  }
+  return url.href;
+}
+
+function parseBoolean(setting: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const normalized = value.trim().toLowerCase();
+    if (normalized === '') return fallback;
+    if (normalized === 'true') return true;
+    if (normalized === 'false') return false;
+  }
+  throw new ConfigError(setting, `${setting} must be "true" or "false"`);
+}
+
+function parseKv(value: unknown, required: boolean): KVStore | undefined {
+  if (value === undefined || value === null) {
+    if (required) {
+      throw new ConfigError('AUTH_KV', 'AUTH_KV (a KV namespace binding) is required for Cloud user auth');
+    }
+    return undefined;
+  }
+  try {
+    return asKVStore(value);
+  } catch {
+    throw new ConfigError('AUTH_KV', 'AUTH_KV must be a KV namespace binding');
+  }
+}
+
+function isUpstreamFetcher(value: unknown): value is UpstreamFetcher {
+  return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'fetch') === 'function';
+}

@@ -1,0 +1,268 @@
+import {
+  CloudApiError,
+  ConfigError,
+  EdgeAuthError,
+  type ErrorFamily,
+  type InvalidRequestCode,
+  InvalidRequestError,
+} from '../errors/index.js';
+import { jsonResponse, redirectResponse } from './responses.js';
+
+/** What the gateway tells its `onError` hook: the detail the public body leaves out, never a token. */
+export interface ErrorReport {
+  readonly status: number;
+  /** The public `error` code that was answered. */
+  readonly code: string;
+  readonly family: ErrorFamily | 'internal';
+  /** Internal detail: the error's class, code and message (messages of this package carry no tokens). */
+  readonly reason: string;
+  readonly method: string;
+  readonly path: string;
+  /** First 16 base64url chars of SHA-256(token), when a token was involved: enough to correlate, useless to replay. */
+  readonly tokenId?: string;
+}
+
+/** The deployer's hook for error detail; the default logs 5xx reports to the console. */
+export type OnError = (report: ErrorReport, error: unknown) => void;
+
+/** The request an error arose from, and who to tell. */
+export interface ErrorContext {
+  readonly request: Request;
+  /** The token the request carried, only to derive {@link ErrorReport.tokenId}. */
+  readonly token?: string | undefined;
+  readonly onError?: OnError | undefined;
+  /** For 405: the methods the route allows. */
+  readonly allow?: string | undefined;
+}
+
+/** The realm in `WWW-Authenticate` challenges (RFC 6750 section 3). */
+export const REALM = 'mastra';
+/** `Retry-After` seconds on a 503 when Cloud did not say. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const MAX_RETRY_AFTER_SECONDS = 300;
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The one place an error becomes a Response. Declared errors map by family and code to a
+ * vague public body `{ error, message }`; anything undeclared is a plain 500 with no detail.
+ * The detailed reason goes to `onError` (or the console for 5xx) with a hashed token id only.
+ *
+ * @param error - anything thrown while handling the request
+ * @param context - the request, the token involved (hashed for the report), the hook
+ * @returns the response: 4xx for rejections, 503 + `Retry-After` for outages, 500 otherwise
+ */
+export async function errorResponse(error: unknown, context: ErrorContext): Promise<Response> {
+  const mapped = mapError(error, context);
+  await report(error, mapped, context);
+  return jsonResponse(
+    mapped.status,
+    { error: mapped.code, message: mapped.message },
+    { set: mapped.headers },
+  );
+}
+
+/**
+ * The answer to a request without acceptable credentials: a 302 to the login page for a browser
+ * navigation (when login is available), else 401 with an RFC 6750 `Bearer` challenge.
+ *
+ * @param request - the incoming request
+ * @param options - whether `/auth/login` is served; cookies to set (clearing a dead session)
+ * @returns the response
+ */
+export function challengeResponse(
+  request: Request,
+  options: { readonly loginAvailable: boolean; readonly cookies?: readonly string[] },
+): Response {
+  const cookies = options.cookies ?? [];
+  if (options.loginAvailable && isNavigation(request)) {
+    const url = new URL(request.url);
+    const returnTo = encodeURIComponent(`${url.pathname}${url.search}`);
+    return redirectResponse(`/auth/login?returnTo=${returnTo}`, cookies);
+  }
+  return jsonResponse(
+    401,
+    { error: 'unauthorized', message: 'Authentication required.' },
+    { set: { 'WWW-Authenticate': `Bearer realm="${REALM}"` }, cookies },
+  );
+}
+
+/**
+ * The runner could not be reached or answered with a network error: 502, nothing internal shown.
+ *
+ * @param error - the fetch failure
+ * @param context - the request and hook
+ * @returns a 502 response
+ */
+export async function badGatewayResponse(error: unknown, context: ErrorContext): Promise<Response> {
+  const mapped: Mapped = {
+    status: 502,
+    code: 'bad_gateway',
+    message: 'The app could not be reached.',
+    headers: {},
+  };
+  await report(error, mapped, context);
+  return jsonResponse(502, { error: mapped.code, message: mapped.message });
+}
+
+/**
+ * 403 for an authenticated user the vouching provider does not authorize.
+ *
+ * @returns the response
+ */
+export function forbiddenResponse(): Response {
+  return jsonResponse(403, { error: 'forbidden', message: 'Access denied.' });
+}
+
+/**
+ * 404 for a gateway route that is not available (unknown `/auth/*` path, login without Cloud).
+ *
+ * @param message - safe text
+ * @returns the response
+ */
+export function notFoundResponse(message = 'Not found.'): Response {
+  return jsonResponse(404, { error: 'not_found', message });
+}
+
+/** Whether a request is a top-level browser page load (GET/HEAD that accepts HTML). */
+export function isNavigation(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const mode = request.headers.get('Sec-Fetch-Mode');
+  if (mode !== null && mode !== 'navigate') return false;
+  return (request.headers.get('Accept') ?? '').toLowerCase().includes('text/html');
+}
+
+function mapError(error: unknown, context: ErrorContext): Mapped {
+  if (!(error instanceof EdgeAuthError)) return internal();
+  const family: ErrorFamily = error.family;
+  switch (family) {
+    case 'unavailable':
+      return {
+        status: 503,
+        code: 'temporarily_unavailable',
+        message: 'Sign-in is temporarily unavailable. Retry later.',
+        headers: { 'Retry-After': String(retryAfter(error)) },
+      };
+    case 'misconfigured':
+      if (error instanceof ConfigError) {
+        return {
+          status: 500,
+          code: 'misconfigured',
+          message: `The gateway is misconfigured: check ${error.setting}.`,
+          headers: {},
+        };
+      }
+      return { status: 500, code: 'misconfigured', message: 'The gateway is misconfigured.', headers: {} };
+    case 'rejected':
+      if (error instanceof InvalidRequestError) return mapInvalidRequest(error, context);
+      if (error instanceof CloudApiError) return unauthorized('invalid_token');
+      return error.status >= 400 && error.status < 500
+        ? { status: error.status, code: 'rejected', message: 'The request was refused.', headers: {} }
+        : unauthorized('invalid_token');
+    default:
+      return assertNever(family);
+  }
+}
+
+function mapInvalidRequest(error: InvalidRequestError, context: ErrorContext): Mapped {
+  const code: InvalidRequestCode = error.code;
+  const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
+  switch (code) {
+    case 'invalid_request':
+    case 'invalid_state':
+    case 'invalid_redirect':
+      return plain(400);
+    case 'invalid_cookie':
+      return plain(error.status === 431 ? 431 : 400);
+    case 'invalid_authorization': {
+      // RFC 6750 section 3.1: malformed -> 400 invalid_request; unsupported scheme -> bare challenge.
+      const challenge =
+        error.status === 401
+          ? `Bearer realm="${REALM}"`
+          : `Bearer realm="${REALM}", error="invalid_request", error_description="${error.message.replace(/"/g, "'")}"`;
+      return { ...plain(error.status === 401 ? 401 : 400), headers: { 'WWW-Authenticate': challenge } };
+    }
+    case 'method_not_allowed':
+      return { ...plain(405), headers: context.allow === undefined ? {} : { Allow: context.allow } };
+    case 'cross_site_request':
+      return plain(403);
+    default:
+      return assertNever(code);
+  }
+}
+
+function unauthorized(error: 'invalid_token'): Mapped {
+  return {
+    status: 401,
+    code: 'unauthorized',
+    message: 'The credentials were not accepted.',
+    headers: { 'WWW-Authenticate': `Bearer realm="${REALM}", error="${error}"` },
+  };
+}
+
+function internal(): Mapped {
+  return { status: 500, code: 'internal_error', message: 'Internal error.', headers: {} };
+}
+
+function retryAfter(error: EdgeAuthError): number {
+  const hinted = error instanceof CloudApiError ? error.retryAfter : undefined;
+  if (hinted === undefined || !Number.isFinite(hinted)) return DEFAULT_RETRY_AFTER_SECONDS;
+  return Math.min(Math.max(Math.ceil(hinted), 1), MAX_RETRY_AFTER_SECONDS);
+}
+
+async function report(error: unknown, mapped: Mapped, context: ErrorContext): Promise<void> {
+  const hook = context.onError;
+  if (hook === undefined && mapped.status < 500) return;
+  const tokenId = context.token === undefined ? undefined : await hashTokenId(context.token);
+  const entry: ErrorReport = {
+    status: mapped.status,
+    code: mapped.code,
+    family: error instanceof EdgeAuthError ? error.family : 'internal',
+    reason: describeError(error),
+    method: context.request.method,
+    path: new URL(context.request.url).pathname,
+    ...(tokenId === undefined ? {} : { tokenId }),
+  };
+  try {
+    if (hook !== undefined) hook(entry, error);
+    else console.error(JSON.stringify({ gateway: 'error', ...entry }));
+  } catch {
+    // A failing hook must not turn a mapped error into an unhandled one.
+  }
+}
+
+/**
+ * One line of detail about an error for logs: class, code and message (this package's messages
+ * carry no tokens); never the stack or the cause chain.
+ *
+ * @param error - anything thrown
+ * @returns the description
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const code = Reflect.get(error, 'code');
+  return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
+}
+
+/**
+ * A short, non-reversible id for a token, for logs: base64url(SHA-256(token)), first 16 chars.
+ *
+ * @param token - the raw token
+ * @returns the id
+ */
+export async function hashTokenId(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  let binary = '';
+  for (const byte of digest) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '').slice(0, 16);
+}
+
+// Compile-time exhaustiveness; at run time an unknown case is an undeclared error: 500.
+function assertNever(_value: never): Mapped {
+  return internal();
+}

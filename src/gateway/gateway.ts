@@ -1,0 +1,53 @@
+import type { ProviderErrorHandler } from '../composite/index.js';
+import type { IMastraAuthProvider } from '../mastra/index.js';
+import type { ProviderErrorHandler as CloudErrorHandler } from '../provider/index.js';
+import type { OnError } from './error-response.js';
+import { route } from './routes.js';
+import { stateCache } from './state.js';
+
+/** Options of {@link createGateway}; the Worker entry (`worker.ts`) uses none. */
+export interface GatewayOptions {
+  /**
+   * Transport for Cloud calls and for `UPSTREAM_URL` (a service binding `UPSTREAM` uses its own).
+   * Default `globalThis.fetch`. Tests route it to an in-memory Cloud emulator.
+   */
+  fetch?: typeof fetch;
+  /** The app's own auth, asked after service tokens and Cloud user auth. */
+  userAuth?: IMastraAuthProvider;
+  /** Detail of every error answered (public bodies stay vague); default: 5xx to `console.error`. */
+  onError?: OnError;
+  /** Provider errors the composite survived; default `console.warn` (no tokens). */
+  onProviderError?: ProviderErrorHandler;
+  /** Failures the Cloud provider absorbed (KV down, a logout Cloud did not hear); default `console.warn`. */
+  onCloudError?: CloudErrorHandler;
+}
+
+/** A Workers module handler. */
+export interface Gateway {
+  fetch(request: Request, env: object): Promise<Response>;
+}
+
+/**
+ * The Cloudflare Worker gateway (DESIGN.md "The gateway"): `/auth/login`, `/auth/callback`,
+ * `/auth/logout`, `/auth/me`, `/auth/health`, and an authenticated proxy to the runner for every
+ * other request. Configuration comes from the env bindings only, parsed once per isolate.
+ *
+ * @param options - see {@link GatewayOptions}
+ * @returns the module handler: `export default createGateway()`
+ * @example
+ * // worker.ts
+ * import { createGateway } from './src/gateway/index.js';
+ * export default createGateway();
+ */
+export function createGateway(options: GatewayOptions = {}): Gateway {
+  const transport: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const load = stateCache({
+    fetch: options.fetch,
+    userAuth: options.userAuth,
+    onProviderError: options.onProviderError,
+    onCloudError: options.onCloudError,
+  });
+  return {
+    fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The Cloudflare Worker gateway: auth routes under `/auth`, and an authenticated proxy to the
+ * Mastra runner that sets `X-Mastra-User-Id` / `X-Mastra-User`. `worker.ts` is its entry.
+ *
+ * @see DESIGN.md "The gateway", "Failure semantics"
+ * @module
+ */
+export {
+  type CloudSettings,
+  type ConfigResult,
+  type GatewayConfig,
+  parseConfig,
+  type Upstream,
+} from './config.js';
+export { type ErrorReport, hashTokenId, type OnError } from './error-response.js';
+export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export { decodeUserHeader, type ForwardedUser, USER_HEADER, USER_ID_HEADER } from './identity.js';
+export { AUTH_ROUTES } from './routes.js';

@@ -1,0 +1,63 @@
+import { InvalidRequestError } from '../errors/index.js';
+import { MAX_RETURN_TO_LENGTH } from '../provider/index.js';
+import type { RouteContext } from './context.js';
+import { notFoundResponse } from './error-response.js';
+import { singleParam } from './query.js';
+import { redirectResponse } from './responses.js';
+import { requireReturnTo } from './return-to.js';
+
+/** Longest `state` the provider accepts; a long, heavily escaped `returnTo` could exceed it. */
+export const MAX_STATE_LENGTH = 2048;
+
+/** The callback path the gateway serves (the default `MASTRA_CLOUD_CALLBACK_URL` is this on the request's origin). */
+export const CALLBACK_PATH = '/auth/callback';
+
+/**
+ * `GET /auth/login?returnTo=/path`: starts the PKCE flow and sends the browser to Cloud's login
+ * page, with the sealed per-flow cookie. The return path travels in the sealed cookie (and, as
+ * Mastra does, after a `|` in `state`).
+ *
+ * @param context - the route context
+ * @returns 302 to Cloud with the flow cookie; 404 when Cloud login is not configured
+ * @throws InvalidRequestError `invalid_redirect` (400) for a repeated, malformed or off-site `returnTo`
+ */
+export async function login(context: RouteContext): Promise<Response> {
+  const { cloud, config } = context.state;
+  if (cloud === undefined) return notFoundResponse('Sign-in with Mastra Cloud is not configured.');
+  const returnTo = requireReturnTo(
+    singleParam(context.url, 'returnTo', {
+      required: false,
+      maxLength: MAX_RETURN_TO_LENGTH,
+      code: 'invalid_redirect',
+    }),
+  );
+  const redirectUri = config.cloud?.callbackUrl ?? `${context.url.origin}${CALLBACK_PATH}`;
+  const state = `${randomStateId()}|${encodeURIComponent(returnTo)}`;
+  if (state.length > MAX_STATE_LENGTH) {
+    throw new InvalidRequestError('invalid_redirect', 'returnTo is too long.');
+  }
+  const location = await cloud.getLoginUrl(redirectUri, state);
+  return redirectResponse(location, cloud.getLoginCookies(redirectUri, state) ?? []);
+}
+
+/**
+ * The post-login path carried after the `|` of a state, if it is a safe same-origin path.
+ *
+ * @param state - the callback's `state`
+ * @returns the path, or `/`
+ */
+export function returnToFromState(state: string): string {
+  const bar = state.indexOf('|');
+  if (bar === -1) return '/';
+  try {
+    return requireReturnTo(decodeURIComponent(state.slice(bar + 1)));
+  } catch {
+    return '/';
+  }
+}
+
+function randomStateId(): string {
+  let binary = '';
+  for (const byte of crypto.getRandomValues(new Uint8Array(32))) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

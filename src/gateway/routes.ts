@@ -1,0 +1,66 @@
+import { InvalidRequestError } from '../errors/index.js';
+import { callback } from './callback.js';
+import type { RouteContext, RouteHandler } from './context.js';
+import { errorResponse, notFoundResponse, type OnError } from './error-response.js';
+import { forward } from './forward.js';
+import { health } from './health.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { me } from './me.js';
+import type { StateResult } from './state.js';
+
+/** The gateway's own routes: path -> the one method it answers, and the handler. */
+export const AUTH_ROUTES: Readonly<
+  Record<string, { readonly method: string; readonly handler: RouteHandler | 'health' }>
+> = Object.freeze({
+  '/auth/login': { method: 'GET', handler: login },
+  '/auth/callback': { method: 'GET', handler: callback },
+  '/auth/logout': { method: 'POST', handler: logout },
+  '/auth/me': { method: 'GET', handler: me },
+  '/auth/health': { method: 'GET', handler: 'health' },
+});
+
+/** What the router needs besides the request. */
+export interface RouterDeps {
+  readonly load: (env: object) => StateResult;
+  readonly fetch: typeof fetch;
+  readonly onError: OnError | undefined;
+}
+
+/**
+ * Routes one request: `/auth/*` to the gateway's handlers (wrong method -> 405, unknown path ->
+ * 404), everything else through authentication to the runner. Every error becomes a Response in
+ * `errorResponse`; nothing escapes as an exception.
+ *
+ * @param request - the incoming request
+ * @param env - the Worker's bindings
+ * @param deps - state loader, transport, error hook
+ * @returns the response
+ */
+export async function route(request: Request, env: object, deps: RouterDeps): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const own = path === '/auth' || path.startsWith('/auth/');
+  const entry = own && Object.hasOwn(AUTH_ROUTES, path) ? AUTH_ROUTES[path] : undefined;
+  try {
+    if (own && entry === undefined) return notFoundResponse();
+    if (entry !== undefined && request.method !== entry.method) {
+      throw new InvalidRequestError('method_not_allowed', `Use ${entry.method} for ${path}.`, {
+        status: 405,
+      });
+    }
+    const result = deps.load(env);
+    if (entry?.handler === 'health') return health(result);
+    if (!result.ok) throw result.problems[0] ?? new TypeError('configuration failed without a reason');
+    const context: RouteContext = {
+      request,
+      url,
+      state: result.state,
+      fetch: deps.fetch,
+      onError: deps.onError,
+    };
+    return await (entry === undefined ? forward(context) : entry.handler(context));
+  } catch (error) {
+    return errorResponse(error, { request, onError: deps.onError, allow: entry?.method });
+  }
+}

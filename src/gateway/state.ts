@@ -1,0 +1,135 @@
+import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
+import { ConfigError } from '../errors/index.js';
+import type { IMastraAuthProvider } from '../mastra/index.js';
+import {
+  type ProviderErrorHandler as CloudErrorHandler,
+  cookieName,
+  DEV_COOKIE_NAMES,
+  MastraCloudAuthProvider,
+  SECURE_COOKIE_NAMES,
+} from '../provider/index.js';
+import { type GatewayConfig, parseConfig } from './config.js';
+import { describeError } from './error-response.js';
+
+/** What the gateway builds once per isolate from its bindings. */
+export interface GatewayState {
+  readonly config: GatewayConfig;
+  /** Service tokens, then Cloud user auth (when configured), then the app's own auth. */
+  readonly auth: CompositeAuth;
+  /** The Cloud provider inside `auth`, for the login routes; absent when Cloud auth is off. */
+  readonly cloud: MastraCloudAuthProvider | undefined;
+  /** The session cookie's name in the configured cookie mode. */
+  readonly sessionCookie: string;
+  /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
+  readonly ownCookies: readonly string[];
+}
+
+/** A usable state, or the configuration problems that prevent one (each names its setting). */
+export type StateResult =
+  | { readonly ok: true; readonly state: GatewayState }
+  | { readonly ok: false; readonly problems: readonly ConfigError[] };
+
+/** What the deployer can plug in; every field is optional. */
+export interface StateOptions {
+  /** Transport for Cloud calls (and `UPSTREAM_URL`); default `globalThis.fetch`. */
+  readonly fetch?: typeof fetch | undefined;
+  /** The app's own auth, asked after service tokens and Cloud. */
+  readonly userAuth?: IMastraAuthProvider | undefined;
+  /** Errors the composite survived (a provider threw, another answered). */
+  readonly onProviderError?: ProviderErrorHandler | undefined;
+  /** Failures the Cloud provider absorbed (KV errors, a logout Cloud did not hear about). */
+  readonly onCloudError?: CloudErrorHandler | undefined;
+}
+
+const OWN_COOKIES: readonly string[] = [
+  ...Object.values(SECURE_COOKIE_NAMES),
+  ...Object.values(DEV_COOKIE_NAMES),
+];
+
+/**
+ * A per-isolate cache of gateway states keyed by the env object (workerd hands every request of
+ * an isolate the same one), so config is parsed and keys are derived once, not per request.
+ *
+ * @param options - transport, app auth and error hooks, fixed for the cache's life
+ * @returns `load(env)`: the state for these bindings
+ */
+export function stateCache(options: StateOptions): (env: object) => StateResult {
+  const cache = new WeakMap<object, StateResult>();
+  return (env) => {
+    let result = cache.get(env);
+    if (result === undefined) {
+      result = buildState(env, options);
+      cache.set(env, result);
+    }
+    return result;
+  };
+}
+
+/**
+ * Builds the gateway state: validated config, the Cloud provider and the composite.
+ *
+ * @param env - the Worker's bindings
+ * @param options - see {@link StateOptions}
+ * @returns the state, or the configuration problems
+ * @throws TypeError for a bad option (a programming mistake, not a deployment one)
+ */
+export function buildState(env: object, options: StateOptions): StateResult {
+  const loaded = parseConfig(env);
+  if (!loaded.ok) return loaded;
+  const { config } = loaded;
+  let cloud: MastraCloudAuthProvider | undefined;
+  let auth: CompositeAuth;
+  try {
+    auth = createCloudAuth(env, {
+      cloudProviderFactory: (settings) => {
+        cloud = new MastraCloudAuthProvider({
+          projectId: settings.projectId,
+          cloudBaseUrl: settings.cloudBaseUrl,
+          ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
+          sessionSecret: config.sessionSecret,
+          ...(config.kv !== undefined && { kv: config.kv }),
+          cookies: { secure: config.cookieSecure },
+          ...(options.fetch !== undefined && { fetch: options.fetch }),
+          onError: options.onCloudError ?? logCloudError,
+        });
+        return cloud;
+      },
+      onError: options.onProviderError ?? logProviderError,
+      ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problems: [error] };
+    throw error;
+  }
+  return {
+    ok: true,
+    state: {
+      config,
+      auth,
+      cloud,
+      sessionCookie: cookieName('session', config.cookieSecure),
+      ownCookies: OWN_COOKIES,
+    },
+  };
+}
+
+function logProviderError(error: unknown, providerName: string, operation: string): void {
+  console.warn(
+    JSON.stringify({
+      gateway: 'provider_error',
+      provider: providerName,
+      operation,
+      reason: describeError(error),
+    }),
+  );
+}
+
+const logCloudError: CloudErrorHandler = (error, context) => {
+  console.warn(
+    JSON.stringify({
+      gateway: 'cloud_provider_error',
+      operation: context.operation,
+      reason: describeError(error),
+    }),
+  );
+};

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/index.js';
+import { parseConfig } from '../../src/gateway/config.js';
+import { asKVStore } from '../../src/kv-session/index.js';
+
+const SECRET = 'x'.repeat(32);
+const kv = { get: async () => null, put: async () => undefined, delete: async () => undefined };
+const base = {
+  UPSTREAM_URL: 'http://127.0.0.1:4111',
+  SESSION_SECRET: SECRET,
+  MASTRA_CLOUD_API_URL: 'https://cloud.example/',
+  PROJECT_ID: 'proj_1',
+  AUTH_KV: kv,
+};
+
+function problems(env: object): string[] {
+  const result = parseConfig(env);
+  return result.ok ? [] : result.problems.map((p) => p.setting);
+}
+
+describe('parseConfig', () => {
+  it('accepts a complete environment and normalizes it', () => {
+    const result = parseConfig({ ...base, PUBLIC_PATHS: '/health, /static/*', AUTH_COOKIE_SECURE: 'false' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.cloud).toEqual({
+      projectId: 'proj_1',
+      baseUrl: 'https://cloud.example',
+      callbackUrl: undefined,
+    });
+    expect(result.config.upstream).toEqual({ kind: 'url', origin: 'http://127.0.0.1:4111' });
+    expect(result.config.publicPaths).toEqual([
+      { path: '/health', prefix: false },
+      { path: '/static/', prefix: true },
+    ]);
+    expect(result.config.cookieSecure).toBe(false);
+    expect(result.config.kv).toBe(asKVStore(kv)); // the shared adapter of this binding
+  });
+
+  it('defaults to secure cookies and no public paths; Cloud off without MASTRA_CLOUD_API_URL', () => {
+    const result = parseConfig({ UPSTREAM_URL: 'https://runner.internal', SESSION_SECRET: SECRET });
+    expect(result.ok && result.config.cookieSecure).toBe(true);
+    expect(result.ok && result.config.publicPaths).toEqual([]);
+    expect(result.ok && result.config.cloud).toBeUndefined();
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['short', 'x'.repeat(31)],
+    ['not a string', 42],
+  ])('refuses a %s SESSION_SECRET, naming it and never its value', (_label, value) => {
+    const result = parseConfig({ ...base, SESSION_SECRET: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.setting)).toEqual(['SESSION_SECRET']);
+    const [problem] = result.problems;
+    expect(problem).toBeInstanceOf(ConfigError);
+    expect(problem?.message).toContain('SESSION_SECRET');
+    if (typeof value === 'string' && value !== '') expect(problem?.message).not.toContain(value);
+  });
+
+  it('counts SESSION_SECRET length in UTF-8 bytes', () => {
+    expect(problems({ ...base, SESSION_SECRET: 'é'.repeat(16) })).toEqual([]);
+    expect(problems({ ...base, SESSION_SECRET: 'é'.repeat(15) })).toEqual(['SESSION_SECRET']);
+  });
+
+  it('collects every problem at once', () => {
+    expect(
+      problems({ MASTRA_CLOUD_API_URL: 'ftp://x', AUTH_COOKIE_SECURE: 'maybe', PUBLIC_PATHS: 'nope' }).sort(),
+    ).toEqual([
+      'AUTH_COOKIE_SECURE',
+      'MASTRA_CLOUD_API_URL',
+      'PUBLIC_PATHS',
+      'SESSION_SECRET',
+      'UPSTREAM_URL',
+    ]);
+  });
+
+  it.each([
+    [{ UPSTREAM_URL: undefined }, 'UPSTREAM_URL'],
+    [{ UPSTREAM_URL: 'runner:4111' }, 'UPSTREAM_URL'],
+    [{ UPSTREAM_URL: 'http://runner/base' }, 'UPSTREAM_URL'],
+    [{ UPSTREAM_URL: 'http://user:pw@runner' }, 'UPSTREAM_URL'],
+    [{ UPSTREAM: 'not a binding' }, 'UPSTREAM'],
+    [{ PROJECT_ID: '' }, 'PROJECT_ID'],
+    [{ MASTRA_CLOUD_API_URL: 'not a url' }, 'MASTRA_CLOUD_API_URL'],
+    [{ MASTRA_CLOUD_API_URL: 'https://cloud.example?x=1' }, 'MASTRA_CLOUD_API_URL'],
+    [{ MASTRA_CLOUD_CALLBACK_URL: 'javascript:alert(1)' }, 'MASTRA_CLOUD_CALLBACK_URL'],
+    [{ AUTH_KV: undefined }, 'AUTH_KV'],
+    [{ AUTH_KV: { get: 1 } }, 'AUTH_KV'],
+    [{ AUTH_COOKIE_SECURE: 'yes' }, 'AUTH_COOKIE_SECURE'],
+  ])('refuses %j', (patch, setting) => {
+    expect(problems({ ...base, ...patch })).toEqual([setting]);
+  });
+
+  it('prefers a service binding UPSTREAM over UPSTREAM_URL', () => {
+    const fetcher = { fetch: async () => new Response('ok') };
+    const result = parseConfig({ ...base, UPSTREAM: fetcher });
+    expect(result.ok && result.config.upstream).toEqual({ kind: 'binding', fetcher });
+  });
+
+  it('does not require AUTH_KV when Cloud user auth is off', () => {
+    const { MASTRA_CLOUD_API_URL: _u, AUTH_KV: _k, ...rest } = base;
+    expect(problems(rest)).toEqual([]);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * End to end in workerd with the real KV binding: a browser signs in through the gateway and the
+ * Cloud emulator, reaches the runner as the Cloud user, logs out, and its old cookie is refused.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeUserHeader } from '../../src/gateway/index.js';
+import { DEMO_USER } from '../../src/testing/index.js';
+import { createHarness, GATEWAY, type Harness, jsonOf } from './harness.js';
+import { authKv } from './workers-env.js';
+
+const SESSION = '__Host-mastra_session';
+const FLOW = '__Host-mastra_login';
+
+let h: Harness;
+beforeEach(async () => {
+  h = createHarness(await authKv());
+});
+
+async function signIn(path = '/agents?tab=1') {
+  const browser = h.browser();
+  const { response, visited } = await browser.navigate(path);
+  return { browser, response, visited };
+}
+
+describe('browser login', () => {
+  it('goes navigation -> login -> Cloud -> callback -> the page asked for, as the Cloud user', async () => {
+    const { browser, response, visited } = await signIn('/agents?tab=1');
+    expect(visited.map((u) => new URL(u).pathname)).toEqual([
+      '/agents',
+      '/auth/login',
+      '/auth/oss',
+      '/auth/callback',
+      '/agents',
+    ]);
+    expect(new URL(visited[1] ?? '').searchParams.get('returnTo')).toBe('/agents?tab=1');
+    expect(visited.at(-1)).toBe(`${GATEWAY}/agents?tab=1`);
+    expect(response.status).toBe(200);
+    expect(browser.jar.has(SESSION)).toBe(true);
+    expect(browser.jar.has(FLOW)).toBe(false); // the flow cookie was cleared by the callback
+
+    const [seen] = h.received;
+    expect(h.received).toHaveLength(1);
+    expect(seen?.path).toBe('/agents?tab=1');
+    expect(seen?.headers.get('X-Mastra-User-Id')).toBe(DEMO_USER.id);
+    const user = decodeUserHeader(seen?.headers.get('X-Mastra-User') ?? '');
+    expect(user).toMatchObject({
+      id: DEMO_USER.id,
+      email: DEMO_USER.email,
+      name: DEMO_USER.name,
+      role: 'owner',
+    });
+    expect(JSON.stringify(user)).not.toMatch(/token/i);
+    expect(seen?.headers.get('Cookie')).toBeNull(); // the gateway's cookies are never forwarded
+  });
+
+  it('sets production cookies: __Host- prefix, Secure, HttpOnly, SameSite=Lax, one Set-Cookie each', async () => {
+    const login = await h.send('/auth/login?returnTo=%2F');
+    expect(login.status).toBe(302);
+    expect(login.headers.get('Cache-Control')).toBe('no-store');
+    const [flow] = login.headers.getSetCookie();
+    expect(flow).toMatch(/^__Host-mastra_login=[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    const cloud = new URL(login.headers.get('Location') ?? '');
+    expect(cloud.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(cloud.searchParams.get('redirect_uri')).toBe(`${GATEWAY}/auth/callback`);
+  });
+
+  it('forwards the app cookies but never the session cookie; /auth/me shows the user without tokens', async () => {
+    const { browser } = await signIn('/');
+    const api = await h.send('/api/whoami', {
+      headers: { Cookie: `theme=dark; ${browser.cookieHeader()}; lang=en`, Accept: 'application/json' },
+    });
+    expect(api.status).toBe(200);
+    expect(h.received.at(-1)?.headers.get('Cookie')).toBe('theme=dark; lang=en');
+    const me = await browser.request('/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.headers.get('Cache-Control')).toBe('no-store');
+    const body = await jsonOf(me);
+    expect(body.user).toMatchObject({ id: DEMO_USER.id, email: DEMO_USER.email });
+    expect(JSON.stringify(body)).not.toMatch(/token/i);
+  });
+
+  it('logs out: revokes the session, clears the cookie, and the old cookie is refused afterwards', async () => {
+    const { browser } = await signIn('/');
+    const oldCookie = browser.cookieHeader();
+    const destroysBefore = h.emulator.calls('session.destroy');
+    const logout = await browser.request('/auth/logout', { method: 'POST', headers: { Origin: GATEWAY } });
+    expect(logout.status).toBe(200);
+    const body = await jsonOf(logout);
+    expect(body.ok).toBe(true);
+    expect(String(body.logoutUrl)).toMatch(/^https:\/\/cloud\.example\/auth\/logout\?redirect_uri=/);
+    expect(
+      logout.headers.getSetCookie().some((c) => c.startsWith(`${SESSION}=;`) && /Max-Age=0/.test(c)),
+    ).toBe(true);
+    expect(browser.jar.has(SESSION)).toBe(false);
+    expect(h.emulator.calls('session.destroy')).toBe(destroysBefore + 1);
+
+    const runnerCalls = h.received.length;
+    const replay = await h.send('/api/whoami', {
+      headers: { Cookie: oldCookie, Accept: 'application/json' },
+    });
+    expect(replay.status).toBe(401);
+    expect(replay.headers.get('WWW-Authenticate')).toBe('Bearer realm="mastra"');
+    const me = await h.send('/auth/me', { headers: { Cookie: oldCookie } });
+    expect(me.status).toBe(401);
+    const page = await h.send('/agents', { headers: { Cookie: oldCookie, Accept: 'text/html' } });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('Location')).toBe('/auth/login?returnTo=%2Fagents');
+    expect(h.received.length).toBe(runnerCalls);
+  });
+
+  it('refuses a cross-site logout with 403 and keeps the session', async () => {
+    const { browser } = await signIn('/');
+    const attempts: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'null' },
+    ];
+    for (const headers of attempts) {
+      const response = await browser.request('/auth/logout', { method: 'POST', headers });
+      expect(response.status).toBe(403);
+      expect(await jsonOf(response)).toMatchObject({ error: 'cross_site_request' });
+    }
+    expect((await browser.request('/auth/me')).status).toBe(200);
+  });
+
+  it('accepts a callback once: a replay of the same code and state is refused with 400', async () => {
+    const browser = h.browser();
+    const login = await browser.request('/auth/login?returnTo=%2Fx');
+    const oss = await h.emulator.fetch(
+      new Request(login.headers.get('Location') ?? '', { redirect: 'manual' }),
+    );
+    const callback = new URL(oss.headers.get('Location') ?? '');
+    const flowCookie = browser.cookieHeader();
+    const first = await browser.request(`${callback.pathname}${callback.search}`);
+    expect(first.status).toBe(302);
+    expect(first.headers.get('Location')).toBe('/x');
+    const replay = await h.send(`${callback.pathname}${callback.search}`, {
+      headers: { Cookie: flowCookie },
+    });
+    expect(replay.status).toBe(400);
+    expect(await jsonOf(replay)).toMatchObject({ error: expect.stringMatching(/^invalid_(state|cookie)$/) });
+  });
+
+  it('refuses a callback whose state does not match the browser (login CSRF) with 400 invalid_state', async () => {
+    const victim = h.browser();
+    await victim.request('/auth/login?returnTo=%2F');
+    const attacker = h.browser();
+    const login = await attacker.request('/auth/login?returnTo=%2F');
+    const oss = await h.emulator.fetch(
+      new Request(login.headers.get('Location') ?? '', { redirect: 'manual' }),
+    );
+    const callback = new URL(oss.headers.get('Location') ?? '');
+    const response = await victim.request(`${callback.pathname}${callback.search}`);
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toMatchObject({ error: 'invalid_state' });
+    expect(victim.jar.has(SESSION)).toBe(false);
+  });
+
+  it('answers 401 when Cloud rejects the code, 503 with Retry-After when Cloud is down', async () => {
+    const browser = h.browser();
+    const login = await browser.request('/auth/login?returnTo=%2F');
+    const oss = await h.emulator.fetch(
+      new Request(login.headers.get('Location') ?? '', { redirect: 'manual' }),
+    );
+    const callback = new URL(oss.headers.get('Location') ?? '');
+    h.emulator.injectFault({ route: 'callback', kind: 'http_error', status: 503 });
+    const down = await browser.request(`${callback.pathname}${callback.search}`);
+    expect(down.status).toBe(503);
+    expect(Number(down.headers.get('Retry-After'))).toBeGreaterThan(0);
+
+    const again = h.browser();
+    const login2 = await again.request('/auth/login?returnTo=%2F');
+    const oss2 = await h.emulator.fetch(
+      new Request(login2.headers.get('Location') ?? '', { redirect: 'manual' }),
+    );
+    const callback2 = new URL(oss2.headers.get('Location') ?? '');
+    h.emulator.clearFaults();
+    h.emulator.injectFault({ route: 'callback', kind: 'ok_false', status: 400, code: 'invalid_grant' });
+    const refused = await again.request(`${callback2.pathname}${callback2.search}`);
+    expect(refused.status).toBe(401);
+    expect(h.received).toHaveLength(0);
+  });
+});
