@@ -10,7 +10,7 @@ import {
   positiveExpiry,
 } from './freshness.js';
 import { guardedDelete, guardedPut } from './guarded-put.js';
-import { hashToken } from './hash.js';
+import { hashToken, isTokenHash } from './hash.js';
 import { storageKey } from './keys.js';
 import { LruMap } from './lru.js';
 import { report, type StorageErrorHandler } from './report.js';
@@ -149,6 +149,8 @@ export class VerifyCache<V> {
 
   /** Same as {@link VerifyCache.revoke}, from a token hash (e.g. a session record's `tokenHash`). */
   async revokeHash(tokenHash: string, options?: RevokeOptions): Promise<void> {
+    // Checked before any write starts, so a bad argument leaves no write half done or unobserved.
+    if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
     const marked = this.revocations.revokeHash(tokenHash, options);
     this.#l1.delete(tokenHash);
     // Best effort: the mark supersedes the entry anyway.
