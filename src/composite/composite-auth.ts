@@ -178,34 +178,34 @@ export class CompositeAuth
     return lookUpUsers(this.#userProviders(), userIds, this.report);
   }
 
-  /** The first RBAC provider's roles; none without one. */
+  /** Asks the user's RBAC provider (see `#rbac`): roles; none without one. */
   async getRoles(user: unknown): Promise<string[]> {
-    return this.#rbac().getRoles(user);
+    return this.#rbac(user).getRoles(user);
   }
 
-  /** The first RBAC provider's answer; `false` without one. */
+  /** Asks the user's RBAC provider (see `#rbac`): answer; `false` without one. */
   async hasRole(user: unknown, role: string): Promise<boolean> {
-    return this.#rbac().hasRole(user, role);
+    return this.#rbac(user).hasRole(user, role);
   }
 
-  /** The first RBAC provider's permissions; none without one. */
+  /** Asks the user's RBAC provider (see `#rbac`): permissions; none without one. */
   async getPermissions(user: unknown): Promise<string[]> {
-    return this.#rbac().getPermissions(user);
+    return this.#rbac(user).getPermissions(user);
   }
 
-  /** The first RBAC provider's answer; `false` without one. */
+  /** Asks the user's RBAC provider (see `#rbac`): answer; `false` without one. */
   async hasPermission(user: unknown, permission: string): Promise<boolean> {
-    return this.#rbac().hasPermission(user, permission);
+    return this.#rbac(user).hasPermission(user, permission);
   }
 
-  /** The first RBAC provider's answer; without one, true only for an empty list. */
+  /** Asks the user's RBAC provider (see `#rbac`): answer; without one, true only for an empty list. */
   async hasAllPermissions(user: unknown, permissions: string[]): Promise<boolean> {
-    return this.#rbac().hasAllPermissions(user, permissions);
+    return this.#rbac(user).hasAllPermissions(user, permissions);
   }
 
-  /** The first RBAC provider's answer; `false` without one. */
+  /** Asks the user's RBAC provider (see `#rbac`): answer; `false` without one. */
   async hasAnyPermission(user: unknown, permissions: string[]): Promise<boolean> {
-    return this.#rbac().hasAnyPermission(user, permissions);
+    return this.#rbac(user).hasAnyPermission(user, permissions);
   }
 
   #sso(): ISSOProvider<unknown> | undefined {
@@ -220,7 +220,15 @@ export class CompositeAuth
     return this.providers.filter(isUserProvider);
   }
 
-  #rbac(): IRBACProvider<unknown> {
+  /**
+   * RBAC for `user`: the provider that authenticated it when that provider does RBAC (a Cloud
+   * user's permissions come from Cloud, a service user's from SimpleAuth), else the first RBAC
+   * provider (CONTRACT section 3). Asking only the first would give every other provider's users
+   * no permissions, and a Mastra server with `server.rbac` would refuse them all.
+   */
+  #rbac(user: unknown): IRBACProvider<unknown> {
+    const authenticator = this.authenticatedBy(user);
+    if (authenticator !== undefined && isRBACProvider(authenticator)) return authenticator;
     return this.providers.find(isRBACProvider) ?? NO_RBAC;
   }
 }

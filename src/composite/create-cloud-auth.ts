@@ -67,7 +67,9 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
     const tokens: Record<string, ServiceUser> = Object.create(null);
     for (const token of settings.serviceTokens)
       tokens[token] = Object.freeze({ id: 'business-api', role: 'api' });
-    providers.push(new SimpleAuth<ServiceUser>({ tokens }));
+    // Service tokens are the platform's own callers (business API, playground): they pass
+    // authorizeUser for every route, so under `server.rbac` they hold every permission too.
+    providers.push(new SimpleAuth<ServiceUser>({ tokens, permissions: ['*'] }));
   }
 
   if (settings.cloud) {

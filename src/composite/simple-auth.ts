@@ -1,5 +1,6 @@
 import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
-import type { IMastraAuthProvider, MastraAuthRequest } from '../mastra/interfaces.js';
+import type { IMastraAuthProvider, IRBACProvider, MastraAuthRequest } from '../mastra/interfaces.js';
+import * as permissions from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
 import { DEFAULT_TOKEN_HEADERS, MAX_TOKEN_LENGTH, tokenCandidates } from './token-candidates.js';
 
@@ -9,6 +10,11 @@ export interface SimpleAuthOptions<U extends object> {
   tokens: Record<string, U>;
   /** Extra header names read after `Authorization` and `X-Playground-Access` (a `Bearer ` prefix is removed). */
   headers?: string | string[];
+  /**
+   * Permissions every configured user holds when a Mastra server enforces RBAC (`server.rbac`);
+   * `resource:action` with `*` wildcards. Default none: RBAC then refuses these users.
+   */
+  permissions?: string[];
 }
 
 /**
@@ -28,7 +34,9 @@ export interface SimpleAuthOptions<U extends object> {
  * ```
  * @see CONTRACT.md section 4
  */
-export class SimpleAuth<U extends object = { id: string }> implements IMastraAuthProvider<U> {
+export class SimpleAuth<U extends object = { id: string }>
+  implements IMastraAuthProvider<U>, IRBACProvider<U>
+{
   /** Marker the Mastra server reads (SimpleAuth needs no EE licence). */
   readonly isSimpleAuth = true;
   readonly name = 'simple';
@@ -38,6 +46,7 @@ export class SimpleAuth<U extends object = { id: string }> implements IMastraAut
   readonly #ownUsers: ReadonlySet<U>;
   readonly #usersById = new Map<string, U>();
   readonly #headerNames: readonly string[];
+  readonly #permissions: readonly string[];
   /** Digests of `#tokens`, computed on first use; never a shared promise (workerd: no cross-request awaits). */
   #digests: readonly Uint8Array[] | undefined;
 
@@ -78,6 +87,7 @@ export class SimpleAuth<U extends object = { id: string }> implements IMastraAut
       if (typeof id === 'string' && !this.#usersById.has(id)) this.#usersById.set(id, user);
     }
     this.#headerNames = Object.freeze([...DEFAULT_TOKEN_HEADERS, ...headerList(options.headers)]);
+    this.#permissions = Object.freeze(permissionList(options.permissions));
   }
 
   /**
@@ -114,6 +124,32 @@ export class SimpleAuth<U extends object = { id: string }> implements IMastraAut
     return Promise.all(userIds.map((userId) => this.getUser(userId)));
   }
 
+  /** The `role` of one of this instance's users (when it is a string); none for anyone else. */
+  async getRoles(user: U): Promise<string[]> {
+    return this.#ownUsers.has(user) ? permissions.rolesOf(user) : [];
+  }
+
+  async hasRole(user: U, role: string): Promise<boolean> {
+    return (await this.getRoles(user)).includes(role);
+  }
+
+  /** The configured `permissions` for this instance's users; none for anyone else. */
+  async getPermissions(user: U): Promise<string[]> {
+    return this.#ownUsers.has(user) ? [...this.#permissions] : [];
+  }
+
+  async hasPermission(user: U, permission: string): Promise<boolean> {
+    return permissions.hasPermission(await this.getPermissions(user), permission);
+  }
+
+  async hasAllPermissions(user: U, required: string[]): Promise<boolean> {
+    return permissions.hasAllPermissions(await this.getPermissions(user), required);
+  }
+
+  async hasAnyPermission(user: U, required: string[]): Promise<boolean> {
+    return permissions.hasAnyPermission(await this.getPermissions(user), required);
+  }
+
   async #userFor(candidates: readonly string[]): Promise<U | null> {
     if (candidates.length === 0 || this.#tokens.length === 0) return null;
     const digests = this.#digests ?? (await Promise.all(this.#tokens.map(sha256)));
@@ -135,4 +171,12 @@ function headerList(headers: unknown): string[] {
     }
     return name;
   });
+}
+
+function permissionList(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string' && entry !== '')) {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.permissions" must be an array of non-empty strings');
+  }
+  return value;
 }

@@ -305,6 +305,22 @@ describe('RBAC delegation', () => {
     expect(await auth.hasAnyPermission(user, ['x:y', 'tools:read'])).toBe(true);
   });
 
+  it('asks the provider that authenticated the user when it does RBAC', async () => {
+    const first = fakeProvider({ users: { a: { id: 'a' } }, extra: rbac(['service'], ['*']) });
+    const second = fakeProvider({ users: { b: { id: 'b' } }, extra: rbac(['viewer'], ['*:read']) });
+    const plain = fakeProvider({ users: { c: { id: 'c' } } });
+    const auth = new CompositeAuth([first, second, plain]);
+    const fromSecond = await auth.authenticateToken('b', mastraRequest());
+    expect(await auth.getRoles(fromSecond)).toEqual(['viewer']);
+    expect(await auth.getPermissions(fromSecond)).toEqual(['*:read']);
+    expect(await auth.hasPermission(fromSecond, '*:read')).toBe(true);
+    const fromFirst = await auth.authenticateToken('a', mastraRequest());
+    expect(await auth.getPermissions(fromFirst)).toEqual(['*']);
+    // A user from a provider without RBAC falls back to the first RBAC provider (CONTRACT 3).
+    const fromPlain = await auth.authenticateToken('c', mastraRequest());
+    expect(await auth.getRoles(fromPlain)).toEqual(['service']);
+  });
+
   it('grants no roles and no permissions without an RBAC provider', async () => {
     const auth = new CompositeAuth([fakeProvider()]);
     const user = { id: 'u' };

@@ -186,3 +186,39 @@ describe('SimpleAuth users', () => {
     expect(await auth.authenticateToken('', mastraRequest({ authorization: 'Bearer x' }))).toBeNull();
   });
 });
+
+describe('SimpleAuth RBAC', () => {
+  const service = { id: 'svc', role: 'api' };
+
+  it('grants its own users the configured permissions and role', async () => {
+    const auth = new SimpleAuth({ tokens: { 'svc-token': service }, permissions: ['agents:*', '*:read'] });
+    const user = await auth.authenticateToken('svc-token', mastraRequest());
+    expect(user).toBe(service);
+    expect(await auth.getRoles(service)).toEqual(['api']);
+    expect(await auth.hasRole(service, 'api')).toBe(true);
+    expect(await auth.getPermissions(service)).toEqual(['agents:*', '*:read']);
+    expect(await auth.hasPermission(service, 'agents:execute')).toBe(true);
+    expect(await auth.hasPermission(service, 'tools:read')).toBe(true);
+    expect(await auth.hasPermission(service, 'tools:execute')).toBe(false);
+    expect(await auth.hasAllPermissions(service, ['agents:write', 'workflows:read'])).toBe(true);
+    expect(await auth.hasAnyPermission(service, ['tools:execute', 'memory:read'])).toBe(true);
+  });
+
+  it('grants nothing to users it does not own, and nothing by default', async () => {
+    const stranger = { id: 'svc', role: 'api' };
+    const withPermissions = new SimpleAuth({ tokens: { t: service }, permissions: ['*'] });
+    expect(await withPermissions.getPermissions(stranger)).toEqual([]);
+    expect(await withPermissions.getRoles(stranger)).toEqual([]);
+    expect(await withPermissions.hasPermission(stranger, 'tools:read')).toBe(false);
+    const withoutPermissions = new SimpleAuth({ tokens: { t: service } });
+    expect(await withoutPermissions.getPermissions(service)).toEqual([]);
+  });
+
+  it('refuses permissions that are not a list of non-empty strings', () => {
+    for (const permissions of ['*', [''], [1], null]) {
+      expect(() => new SimpleAuth({ tokens: { t: service }, permissions: permissions as never })).toThrow(
+        expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }),
+      );
+    }
+  });
+});
