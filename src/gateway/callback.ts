@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/index.js';
 import type { RouteContext } from './context.js';
 import { notFoundResponse } from './error-response.js';
-import { MAX_STATE_LENGTH, returnToFromState } from './login.js';
+import { MAX_STATE_LENGTH } from './login.js';
 import { singleParam } from './query.js';
 import { redirectResponse } from './responses.js';
 
@@ -36,5 +36,6 @@ export async function callback(context: RouteContext): Promise<Response> {
   if (code === null || state === null)
     throw new InvalidRequestError('invalid_request', 'The callback is incomplete.');
   const result = await cloud.handleCallback(code, state, request.headers.get('Cookie'));
-  return redirectResponse(returnToFromState(state), result.cookies ?? []);
+  // The sealed returnTo, never the state's `|path` suffix: the callback URL is the attacker's to edit.
+  return redirectResponse(result.returnTo, result.cookies ?? []);
 }

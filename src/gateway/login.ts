@@ -40,22 +40,6 @@ export async function login(context: RouteContext): Promise<Response> {
   return redirectResponse(location, cloud.getLoginCookies(redirectUri, state) ?? []);
 }
 
-/**
- * The post-login path carried after the `|` of a state, if it is a safe same-origin path.
- *
- * @param state - the callback's `state`
- * @returns the path, or `/`
- */
-export function returnToFromState(state: string): string {
-  const bar = state.indexOf('|');
-  if (bar === -1) return '/';
-  try {
-    return requireReturnTo(decodeURIComponent(state.slice(bar + 1)));
-  } catch {
-    return '/';
-  }
-}
-
 function randomStateId(): string {
   let binary = '';
   for (const byte of crypto.getRandomValues(new Uint8Array(32))) binary += String.fromCharCode(byte);

@@ -8,7 +8,6 @@ import type {
   MastraAuthRequest,
   PathRule,
   Session,
-  SSOCallbackResult,
   SSOLoginConfig,
 } from '../mastra/interfaces.js';
 import { authenticate } from './authenticate.js';
@@ -23,7 +22,7 @@ import {
   sessionIdFromRequest,
   validate,
 } from './session.js';
-import { callback, keepCallbackCookies, loginCookies, loginUrl } from './sso.js';
+import { type CloudCallbackResult, callback, keepCallbackCookies, loginCookies, loginUrl } from './sso.js';
 import { permissionChecks, permissions, recentUser, roles } from './users.js';
 
 /**
@@ -122,18 +121,15 @@ export class MastraCloudAuthProvider
 
   /**
    * Completes the SSO flow: checks state and flow cookie (once only), redeems the code with the
-   * PKCE verifier, and returns the user with `cookies` = [flow cookie cleared, session cookie].
+   * PKCE verifier, and returns the user with `cookies` = [flow cookie cleared, session cookie] and the
+   * `returnTo` path sealed at login (integrity-protected, unlike the state's `|path` suffix).
    *
    * @param state - the whole state, or the part before `|` (what a Mastra server passes)
    * @param cookieHeader - the callback's `Cookie` header; default: the one given to `setCallbackCookieHeader`
    * @throws InvalidRequestError 400 `invalid_request` / `invalid_state` / `invalid_cookie`
    * @throws CloudApiError `rejected` (Cloud refused the code) or `unavailable`
    */
-  handleCallback(
-    code: string,
-    state: string,
-    cookieHeader?: string | null,
-  ): Promise<SSOCallbackResult<CloudUser>> {
+  handleCallback(code: string, state: string, cookieHeader?: string | null): Promise<CloudCallbackResult> {
     return callback(this.#ctx, code, state, cookieHeader);
   }
 

@@ -5,6 +5,9 @@ import type { SSOCallbackResult } from '../mastra/interfaces.js';
 import { adopt, type ProviderContext, withoutToken } from './context.js';
 import { beginLogin, type CompletedLogin, completeLogin, flowCookieStateId, stateIdOf } from './flow.js';
 
+/** Mastra's callback result plus the same-origin path sealed in the flow cookie at login. */
+export type CloudCallbackResult = SSOCallbackResult<CloudUser> & { returnTo: string };
+
 /**
  * `getLoginUrl`: starts a PKCE flow and leaves its cookie for the synchronous `getLoginCookies`
  * (keyed by `state`, taken once).
@@ -47,7 +50,7 @@ export function callback(
   code: string,
   state: string,
   cookieHeader?: string | null,
-): Promise<SSOCallbackResult<CloudUser>> {
+): Promise<CloudCallbackResult> {
   const stateId = typeof state === 'string' ? stateIdOf(state) : null;
   const header = cookieHeader ?? (stateId === null ? undefined : ctx.callbackCookies.take(stateId));
   return completeCallback(ctx, code, state, header);
@@ -58,7 +61,7 @@ async function completeCallback(
   code: string,
   state: string,
   cookieHeader: string | null | undefined,
-): Promise<SSOCallbackResult<CloudUser>> {
+): Promise<CloudCallbackResult> {
   if (typeof state !== 'string' || stateIdOf(state) === null) {
     throw new InvalidRequestError('invalid_state', 'The login callback has no valid state');
   }
@@ -71,6 +74,7 @@ async function completeCallback(
     user,
     tokens: { accessToken: login.token, expiresAt: login.session.expiresAt },
     cookies: [...login.cookies],
+    returnTo: login.returnTo,
   };
 }
 

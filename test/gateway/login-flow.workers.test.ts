@@ -141,6 +141,24 @@ describe('browser login', () => {
     expect(await jsonOf(replay)).toMatchObject({ error: expect.stringMatching(/^invalid_(state|cookie)$/) });
   });
 
+  it('returns to the path sealed at login, not to a path edited into the callback state', async () => {
+    const browser = h.browser();
+    const login = await browser.request('/auth/login?returnTo=%2Fx');
+    const oss = await h.emulator.fetch(
+      new Request(login.headers.get('Location') ?? '', { redirect: 'manual' }),
+    );
+    const callback = new URL(oss.headers.get('Location') ?? '');
+    const state = callback.searchParams.get('state') ?? '';
+    expect(state).toContain('|');
+    callback.searchParams.set(
+      'state',
+      `${state.slice(0, state.indexOf('|'))}|${encodeURIComponent('/admin')}`,
+    );
+    const response = await browser.request(`${callback.pathname}${callback.search}`);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('Location')).toBe('/x');
+  });
+
   it('refuses a callback whose state does not match the browser (login CSRF) with 400 invalid_state', async () => {
     const victim = h.browser();
     await victim.request('/auth/login?returnTo=%2F');
