@@ -5,6 +5,7 @@
  * @module
  */
 import { CloudApiError } from '../errors/index.js';
+import { isBearerToken } from '../http/authorization.js';
 import { WIRE_ERROR_CODES } from './codes.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { attemptCall, type CallSpec } from './request.js';
@@ -27,7 +28,6 @@ import {
   parseUserData,
   parseVerifyData,
 } from './wire.js';
-import { isBearerToken } from './wire-checks.js';
 
 // RFC 7636 section 4.1: 43 to 128 unreserved characters.
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;

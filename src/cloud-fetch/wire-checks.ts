@@ -5,6 +5,7 @@
  * @module
  */
 import { CloudApiError } from '../errors/index.js';
+import { isBearerToken } from '../http/authorization.js';
 import { WIRE_ERROR_CODES } from './codes.js';
 
 /** Where a field sits: the call's label and the path inside the envelope (`data.user.id`). */
@@ -92,14 +93,6 @@ export function expectHttpUrl(value: unknown, at: FieldAt): string {
     throw badShape(at, 'must be an absolute http(s) URL');
   }
   return value;
-}
-
-// RFC 6750 b64token, the only shape a Bearer credential can have on the wire.
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-/** True when `token` can be sent as `Authorization: Bearer <token>`. */
-export function isBearerToken(token: string): boolean {
-  return BEARER_TOKEN.test(token);
 }
 
 /** A token Cloud issued, which later goes into an `Authorization` header. */

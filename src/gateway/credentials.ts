@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { isBearerToken, parseAuthorizationHeader } from '../http/authorization.js';
 import { readOwnCookies } from './cookie-header.js';
 
 /** The longest `Authorization` header accepted (the scheme, one space and the token). */
@@ -8,11 +9,6 @@ export const MAX_TOKEN_LENGTH = 4096;
 
 /** The header Mastra's playground sends its service token in. */
 export const PLAYGROUND_HEADER = 'X-Playground-Access';
-
-// RFC 9110 section 5.6.2 token (an auth-scheme).
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 6750 section 2.1 b64token (= RFC 9110 token68).
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** Which credential a request carries; the gateway reads tokens from headers and its cookie only. */
 export type Credential =
@@ -34,22 +30,25 @@ export type Credential =
 export function parseAuthorization(header: string | null): string | null {
   if (header === null) return null;
   if (header.length > MAX_AUTHORIZATION_LENGTH) throw malformed('The Authorization header is too long.');
-  const value = header.trim();
-  const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
-  if (!TOKEN.test(scheme)) throw malformed('The Authorization header is malformed.');
-  if (scheme.toLowerCase() !== 'bearer') {
-    throw new InvalidRequestError('invalid_authorization', 'Only Bearer credentials are accepted.', {
-      status: 401,
-    });
+  const parsed = parseAuthorizationHeader(header);
+  switch (parsed.kind) {
+    case 'other_scheme':
+      throw new InvalidRequestError('invalid_authorization', 'Only Bearer credentials are accepted.', {
+        status: 401,
+      });
+    case 'malformed':
+      throw malformed(MALFORMED_MESSAGES[parsed.reason]);
+    case 'bearer':
+      if (parsed.token.length > MAX_TOKEN_LENGTH) throw malformed('The bearer token is too long.');
+      return parsed.token;
   }
-  if (space === -1) throw malformed('The Authorization header has no token.');
-  const token = value.slice(space + 1).replace(/^ +/, '');
-  if (token === '') throw malformed('The Authorization header has no token.');
-  if (!B64TOKEN.test(token)) throw malformed('The Authorization header must carry exactly one token.');
-  if (token.length > MAX_TOKEN_LENGTH) throw malformed('The bearer token is too long.');
-  return token;
 }
+
+const MALFORMED_MESSAGES = {
+  bad_scheme: 'The Authorization header is malformed.',
+  no_token: 'The Authorization header has no token.',
+  bad_token: 'The Authorization header must carry exactly one token.',
+} as const;
 
 /**
  * Parses `X-Playground-Access`: one token68, bounded.
@@ -61,7 +60,7 @@ export function parseAuthorization(header: string | null): string | null {
 export function parsePlaygroundAccess(header: string | null): string | null {
   if (header === null) return null;
   const token = header.trim();
-  if (token === '' || token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+  if (token === '' || token.length > MAX_TOKEN_LENGTH || !isBearerToken(token)) {
     throw malformed(`The ${PLAYGROUND_HEADER} header is malformed.`);
   }
   return token;

@@ -1,11 +1,10 @@
+import { isBearerToken, parseAuthorizationHeader } from '../http/authorization.js';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
 import { readCookie } from './cookies.js';
 
 /** Longest bearer token accepted; Cloud tokens are far shorter. */
 export const MAX_BEARER_LENGTH = 4096;
 
-// RFC 6750 section 2.1 b64token (RFC 9110 token68): the only shape a Bearer credential can have.
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // `Bearer`, in any case, then one or more spaces (RFC 9110 section 11.4).
 const BEARER_PREFIX = /^bearer +/i;
 
@@ -57,14 +56,14 @@ export function readProviderCredential(
   return handle === null ? { kind: 'none' } : { kind: 'session', handle };
 }
 
-/** `Bearer` (any case), spaces, one b64token: anything else is malformed. */
+/** `Bearer` (any case), spaces, one b64token: anything else (another scheme too) is malformed. */
 function parseAuthorization(value: string): ProviderCredential {
-  const trimmed = value.trim();
-  return BEARER_PREFIX.test(trimmed) ? asBearer(trimmed.replace(BEARER_PREFIX, '')) : { kind: 'malformed' };
+  const parsed = parseAuthorizationHeader(value);
+  return parsed.kind === 'bearer' ? asBearer(parsed.token) : { kind: 'malformed' };
 }
 
 function asBearer(token: string): ProviderCredential {
-  if (token.length === 0 || token.length > MAX_BEARER_LENGTH || !B64TOKEN.test(token))
+  if (token.length === 0 || token.length > MAX_BEARER_LENGTH || !isBearerToken(token))
     return { kind: 'malformed' };
   return { kind: 'bearer', token };
 }
