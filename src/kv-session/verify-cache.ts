@@ -138,6 +138,17 @@ export class VerifyCache<V> {
   }
 
   /**
+   * Caches an answer obtained another way, as if `load` had just returned it (e.g. the code
+   * exchange returns the user a verify would), so the next `get` costs no load. Ignored for a
+   * token revoked here.
+   */
+  async prime(token: string, result: LoadResult<V>, options?: GetOptions): Promise<void> {
+    const hash = await hashToken(token);
+    if (this.#isRevoked(hash)) return;
+    await this.#storePositive(hash, result.value, result.expiresAt?.getTime(), options);
+  }
+
+  /**
    * Revokes a token: its cached answers are dropped here, and a revocation mark is written (in
    * force at once in this isolate, elsewhere once KV has propagated it).
    *

@@ -67,7 +67,11 @@ async function completeCallback(
   }
   const login = await completeLogin(ctx.flow, { code, state, cookieHeader });
   const tokenHash = await hashToken(login.token);
-  const user = adopt(ctx, withoutToken(login.user), login.token, tokenHash);
+  const profile = withoutToken(login.user);
+  const user = adopt(ctx, profile, login.token, tokenHash);
+  // The exchange already told us who the token belongs to: the first request after login needs
+  // no Cloud verify. Best effort, like every cache write.
+  await ctx.users.prime(login.token, { value: profile, expiresAt: login.session.expiresAt });
   ctx.sessionCookies.put(login.session.id, login.sealed.cookie);
   await storeSessionRecord(ctx, login, tokenHash);
   return {

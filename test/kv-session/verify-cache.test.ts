@@ -161,6 +161,35 @@ describe('VerifyCache: tiers and loader counts', () => {
   });
 });
 
+describe('VerifyCache.prime', () => {
+  it('serves a primed answer without a load, here and (through KV) in another isolate', async () => {
+    const kv = new KVDouble();
+    const a = setup({}, kv);
+    const b = setup({}, kv);
+    await a.cache.prime(TOKEN, { value: USER, expiresAt: new Date(kv.clock.now() + 3_600_000) });
+    const load = okLoader();
+    expect(await a.cache.get(TOKEN, load)).toEqual(USER);
+    expect(await b.cache.get(TOKEN, load)).toEqual(USER);
+    expect(load.calls).toBe(0);
+  });
+
+  it('keeps the same expiry rules as a load: min(policy, token expiry)', async () => {
+    const { cache, kv } = setup();
+    await cache.prime(TOKEN, { value: USER, expiresAt: new Date(kv.clock.now() + 20_000) });
+    const load = okLoader();
+    kv.advance(20_000);
+    await cache.get(TOKEN, load);
+    expect(load.calls).toBe(1);
+  });
+
+  it('does not cache an answer for a token revoked here', async () => {
+    const { cache } = setup();
+    await cache.revoke(TOKEN);
+    await cache.prime(TOKEN, { value: USER });
+    expect(await rejectionOf(cache.get(TOKEN, okLoader()))).toMatchObject({ code: 'token_revoked' });
+  });
+});
+
 describe('VerifyCache: concurrent misses', () => {
   async function concurrent(coalesce: 'isolate' | 'none', n: number) {
     const s = setup({ coalesce });

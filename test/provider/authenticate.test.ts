@@ -96,7 +96,16 @@ describe('authenticateToken', () => {
     const before = h.cloud.calls('verify');
     const user = await h.provider.authenticateToken(handle, mastraRequest({ Cookie: sessionCookie }));
     expect(user?.id).toBe(ALICE.id);
-    expect(h.cloud.calls('verify')).toBe(before + 1);
+    // Opened as the cookie (its token was cached at login); never sent to Cloud as a bearer token.
+    expect(h.cloud.calls('verify')).toBe(before);
+  });
+
+  it('needs no Cloud verify for the first request after login (the exchange primed the cache)', async () => {
+    const h = harness();
+    const { sessionCookie } = await mastraLogin(h);
+    const user = await h.provider.authenticateToken('', mastraRequest({ Cookie: sessionCookie }));
+    expect(user?.id).toBe(ALICE.id);
+    expect(h.cloud.calls('verify')).toBe(0);
   });
 
   it('returns null for no credential, a bad token and a tampered cookie', async () => {
