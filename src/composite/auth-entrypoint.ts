@@ -14,7 +14,8 @@ const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
  * The JavaScript a deployer splices into a bundled server entry, at module top level, after the
  * `mastra` instance is created (seed 000, Task 2). When the entry runs, the code:
  * 1. imports `createCloudAuth` from `<packageName>/composite`;
- * 2. copies the CONTRACT section 5 variables from `process.env` (read at run time: no value,
+ * 2. copies the CONTRACT section 5 variables from the Node process environment (read at run
+ *    time: no value,
  *    and no secret, is ever written into the generated code);
  * 3. replaces `mastra.getServer().auth` with `createCloudAuth(env, { userAuth: <the app's auth> })`,
  *    reporting provider errors to `mastra.getLogger()` by error name only (never a message or token).
@@ -45,7 +46,7 @@ export function getAuthEntrypoint(options: AuthEntrypointOptions = {}): string {
 // mastra-edge-auth: service tokens, Mastra Cloud user auth, then the app's own auth (CONTRACT section 5).
 import { createCloudAuth as __mastraEdgeAuthCreateCloudAuth } from ${specifier};
 {
-  const __mastraEdgeAuthSource = (typeof process === 'object' && process !== null && process.env) || {};
+  const { env: __mastraEdgeAuthSource = {} } = typeof process === 'object' && process !== null ? process : {};
   const __mastraEdgeAuthEnv = {};
   for (const __mastraEdgeAuthName of ${names}) {
     const __mastraEdgeAuthValue = __mastraEdgeAuthSource[__mastraEdgeAuthName];

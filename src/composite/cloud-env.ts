@@ -9,7 +9,7 @@ import type { IMastraAuthProvider } from '../mastra/interfaces.js';
 import { invalidArg } from './invalid-arg.js';
 
 /**
- * The variables `createCloudAuth` reads, from a bindings object (never `process.env`).
+ * The variables `createCloudAuth` reads, from a bindings object (never the global process environment).
  * Each is optional; an empty or non-string value counts as unset.
  */
 export interface CloudAuthEnv {

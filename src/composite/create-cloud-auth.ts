@@ -40,8 +40,8 @@ const RESERVED_CLOUD_OPTIONS = ['projectId', 'cloudBaseUrl', 'callbackUrl', 'ses
  * `PLAYGROUND_JWT_TOKEN`, only when one is set), Mastra Cloud user auth (only when
  * `MASTRA_CLOUD_API_URL` is set) and the app's own auth (when given).
  *
- * The environment is the object passed in (Workers bindings, or a copy of `process.env` made by
- * the caller); this function never reads `process.env`. With nothing configured the result
+ * The environment is the object passed in (Workers bindings, or a copy of the Node process environment made by
+ * the caller); this function never reads the global environment. With nothing configured the result
  * authenticates nobody.
  *
  * @param env - Deployment variables, see {@link CloudAuthEnv}.
