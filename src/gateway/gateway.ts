@@ -1,6 +1,6 @@
 import type { ProviderErrorHandler } from '../composite/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import type { ProviderErrorHandler as CloudErrorHandler } from '../provider/index.js';
+import type { ProviderErrorHandler as CloudErrorHandler, ProviderCacheOptions } from '../provider/index.js';
 import type { OnError } from './error-response.js';
 import { route } from './routes.js';
 import { stateCache } from './state.js';
@@ -20,6 +20,13 @@ export interface GatewayOptions {
   onProviderError?: ProviderErrorHandler;
   /** Failures the Cloud provider absorbed (KV down, a logout Cloud did not hear); default `console.warn`. */
   onCloudError?: CloudErrorHandler;
+  /**
+   * Verify-cache tuning for the Cloud provider (TTLs, L1 size). `'off'` asks Cloud on every
+   * request, with no L1, no KV tier and no negative caching, as the published
+   * `@mastra/auth-cloud` does: for benchmark baselines only, it turns a Cloud slowdown into a
+   * slowdown of every request. Default: the provider's defaults (60 s positive TTL).
+   */
+  cloudCache?: ProviderCacheOptions | 'off';
 }
 
 /** A Workers module handler. */
@@ -46,6 +53,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     userAuth: options.userAuth,
     onProviderError: options.onProviderError,
     onCloudError: options.onCloudError,
+    cloudCache: options.cloudCache,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

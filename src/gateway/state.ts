@@ -6,6 +6,7 @@ import {
   cookieName,
   DEV_COOKIE_NAMES,
   MastraCloudAuthProvider,
+  type ProviderCacheOptions,
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
@@ -39,6 +40,8 @@ export interface StateOptions {
   readonly onProviderError?: ProviderErrorHandler | undefined;
   /** Failures the Cloud provider absorbed (KV errors, a logout Cloud did not hear about). */
   readonly onCloudError?: CloudErrorHandler | undefined;
+  /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
+  readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -87,7 +90,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
           cloudBaseUrl: settings.cloudBaseUrl,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
-          ...(config.kv !== undefined && { kv: config.kv }),
+          ...cacheSettings(config, options.cloudCache),
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -110,6 +113,18 @@ export function buildState(env: object, options: StateOptions): StateResult {
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
     },
+  };
+}
+
+/** The provider's `kv` and `cache` options for a cache setting. */
+function cacheSettings(
+  config: GatewayConfig,
+  cloudCache: ProviderCacheOptions | 'off' | undefined,
+): { kv?: GatewayConfig['kv']; cache?: ProviderCacheOptions } {
+  if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
+  return {
+    ...(config.kv !== undefined && { kv: config.kv }),
+    ...(cloudCache !== undefined && { cache: cloudCache }),
   };
 }
 

@@ -4,7 +4,13 @@
  * and a small browser with a cookie jar that follows redirects across gateway and Cloud.
  * Web APIs only, so the same harness serves workerd (with a real KV binding) and Node.
  */
-import { createGateway, decodeUserHeader, type ErrorReport, type Gateway } from '../../src/gateway/index.js';
+import {
+  createGateway,
+  decodeUserHeader,
+  type ErrorReport,
+  type Gateway,
+  type GatewayOptions,
+} from '../../src/gateway/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
 
 export const GATEWAY = 'https://gw.example';
@@ -43,7 +49,11 @@ export interface Harness {
  * @param kv - the `AUTH_KV` binding (a real one in workerd, a double in Node)
  * @param env - env overrides
  */
-export function createHarness(kv: unknown, env: Record<string, unknown> = {}): Harness {
+export function createHarness(
+  kv: unknown,
+  env: Record<string, unknown> = {},
+  options: Pick<GatewayOptions, 'cloudCache'> = {},
+): Harness {
   const emulator = createCloudEmulator({ projectId: PROJECT_ID });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
@@ -74,6 +84,7 @@ export function createHarness(kv: unknown, env: Record<string, unknown> = {}): H
     onError: (report) => reports.push(report),
     onProviderError: () => {},
     onCloudError: () => {},
+    ...options,
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,

@@ -117,6 +117,14 @@ describe('Cloud verify calls', () => {
     expect(h.emulator.calls('verify')).toBe(1);
   });
 
+  it("with cloudCache 'off' (benchmark baseline) asks Cloud on every request", async () => {
+    const uncached = createHarness(await authKv(), {}, { cloudCache: 'off' });
+    const token = uncached.emulator.issueToken(DEMO_USER.id);
+    for (let i = 0; i < 5; i++)
+      expect((await uncached.send('/api/agents', { headers: bearer(token) })).status).toBe(200);
+    expect(uncached.emulator.calls('verify')).toBe(5);
+  });
+
   it('never calls Cloud more than once per concurrent request, and not at all once cached', async () => {
     const token = h.emulator.issueToken(DEMO_USER.id);
     const burst = await Promise.all(
