@@ -112,8 +112,20 @@ export class VerifyCache<V> {
    *   answer was considered); TypeError for a bad argument.
    */
   async get(token: string, load: () => Promise<LoadResult<V>>, options?: GetOptions): Promise<V> {
+    return this.getByHash(await hashToken(token), load, options);
+  }
+
+  /**
+   * {@link VerifyCache.get} for a caller that already holds the token's hash (one SHA-256 per
+   * request instead of two on the hot path).
+   *
+   * @param tokenHash - `hashToken(token)`
+   * @throws TypeError when `tokenHash` is not a `hashToken()` result; otherwise as `get`
+   */
+  async getByHash(tokenHash: string, load: () => Promise<LoadResult<V>>, options?: GetOptions): Promise<V> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
-    const hash = await hashToken(token);
+    if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
+    const hash = tokenHash;
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     const cached = this.#l1.get(hash);
     if (cached && cached.freshUntil > this.#now()) {

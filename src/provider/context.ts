@@ -117,11 +117,12 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
  * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
  */
 export async function verifyUser(ctx: ProviderContext, token: string): Promise<CloudUser> {
-  const profile = await ctx.users.get(token, async () => {
+  const tokenHash = await hashToken(token);
+  const profile = await ctx.users.getByHash(tokenHash, async () => {
     const { user, expiresAt } = await ctx.client.verifyToken(token);
     return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
   });
-  return adopt(ctx, profile, token, await hashToken(token));
+  return adopt(ctx, profile, token, tokenHash);
 }
 
 /** Attaches the token (in memory only) and registers the user as one this provider produced. */

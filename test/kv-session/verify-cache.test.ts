@@ -161,6 +161,22 @@ describe('VerifyCache: tiers and loader counts', () => {
   });
 });
 
+describe('VerifyCache.getByHash', () => {
+  it('shares entries with get, keyed by the same hash', async () => {
+    const { cache } = setup();
+    const { hashToken } = await import('../../src/kv-session/index.js');
+    const load = okLoader();
+    await cache.get(TOKEN, load);
+    expect(await cache.getByHash(await hashToken(TOKEN), load)).toEqual(USER);
+    expect(load.calls).toBe(1);
+  });
+
+  it('refuses something that is not a hashToken() result (a raw token, say)', async () => {
+    const { cache } = setup();
+    await expect(cache.getByHash(TOKEN, okLoader())).rejects.toThrow(TypeError);
+  });
+});
+
 describe('VerifyCache.prime', () => {
   it('serves a primed answer without a load, here and (through KV) in another isolate', async () => {
     const kv = new KVDouble();
