@@ -93,6 +93,20 @@ describe('counters and log', () => {
   });
 });
 
+describe('log bound', () => {
+  it('keeps the newest 10,000 entries however many requests came', async () => {
+    const { cloud } = setup();
+    const token = cloud.issueToken(DEMO_USER.id);
+    await verify(cloud, token); // the oldest entry, which must fall out
+    for (let i = 0; i < 20_050; i++) await cloud.fetcher(`${API}/unknown`);
+    await verify(cloud, token);
+    expect(cloud.log).toHaveLength(10_000);
+    expect(cloud.log.at(-1)).toMatchObject({ route: 'verify', status: 200 });
+    expect(cloud.log.filter((entry) => entry.route === 'verify')).toHaveLength(1);
+    expect(cloud.calls()).toBe(20_052);
+  });
+});
+
 describe('reset', () => {
   it('clears tokens, codes, sessions, faults, counters and log, restoring configured users', async () => {
     const { cloud } = setup();

@@ -68,7 +68,8 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
 
   function record(entry: EmulatorLogEntry): void {
     log.push(Object.freeze(entry));
-    if (log.length > MAX_LOG_ENTRIES) log = log.slice(-MAX_LOG_ENTRIES);
+    // Trimmed in batches: one O(n) copy per MAX_LOG_ENTRIES requests, not one per request.
+    if (log.length >= 2 * MAX_LOG_ENTRIES) log = log.slice(-MAX_LOG_ENTRIES);
   }
 
   async function answer(
@@ -190,7 +191,7 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
       return route === undefined ? total : (counts.get(route) ?? 0);
     },
     get log(): ReadonlyArray<EmulatorLogEntry> {
-      return log.slice();
+      return log.slice(-MAX_LOG_ENTRIES);
     },
     reset(): void {
       store.reset();
