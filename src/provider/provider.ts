@@ -18,6 +18,7 @@ import {
   destroy,
   refresh,
   refuseCreateSession,
+  revokeSessionById,
   sessionHeaders,
   sessionIdFromRequest,
   validate,
@@ -151,7 +152,7 @@ export class MastraCloudAuthProvider
     return refuseCreateSession();
   }
 
-  /** The session behind a session handle (or a Cloud session id with a KV record), or `null`. */
+  /** The session behind a session handle (the session cookie's value), or `null`. */
   validateSession(sessionId: string): Promise<Session | null> {
     return validate(this.#ctx, sessionId);
   }
@@ -164,6 +165,18 @@ export class MastraCloudAuthProvider
   /** Revokes the session here and in KV and tells Cloud; reports outages to `onError`, never throws for them. */
   destroySession(sessionId: string): Promise<void> {
     return destroy(this.#ctx, sessionId);
+  }
+
+  /**
+   * Ends a session by its Cloud session id (`Session.id`), through the KV record written at
+   * login: the token is revoked as by `destroySession`. For server-side callers (admin action,
+   * back-channel logout); never pass an id taken from a request. Needs `kv`.
+   *
+   * @returns `true` when the session was found and revoked
+   * @throws StorageUnavailableError when KV could not be read or written
+   */
+  revokeSessionById(sessionId: string): Promise<boolean> {
+    return revokeSessionById(this.#ctx, sessionId);
   }
 
   /** The session handle: the session cookie's value (exact name; duplicated or malformed -> `null`). */

@@ -12,8 +12,9 @@ import { openSession, type SessionClaims, sealSession } from './session-cookie.j
  * `refreshSession`, `destroySession`) is the session cookie's value: an opaque sealed handle that
  * carries Cloud's session id and token. It has to be: `getSessionIdFromRequest` is synchronous
  * and opening a sealed value is not. `Session.id` in results is Cloud's session id.
- * `validateSession` and `destroySession` also accept a bare Cloud session id when a KV store
- * holds its record (no token then: local state only, Cloud is not asked).
+ * These methods take only that sealed handle: a bare Cloud session id is an identifier, not a
+ * secret, and a cookie carrying one must never let a caller see or end someone else's session.
+ * Ending a session by its Cloud id is `revokeSessionById`, for server-side callers only.
  */
 
 /** The shape of a session handle (compact JWE, `dir`: empty second segment). */
@@ -34,14 +35,13 @@ export function sessionIdFromRequest(ctx: ProviderContext, request: HeaderSource
 
 /**
  * `validateSession`: the session behind a handle while its token is still good (through the
- * verify cache), or behind a Cloud session id from its KV record.
+ * verify cache).
  *
  * @returns the session, or `null` (unknown, expired, revoked, refused by Cloud)
  * @throws CloudApiError `unavailable` when Cloud could not be asked and nothing cached answers
  */
 export async function validate(ctx: ProviderContext, sessionId: unknown): Promise<Session | null> {
-  if (typeof sessionId !== 'string' || sessionId.length === 0) return null;
-  if (!SEALED_HANDLE.test(sessionId)) return validateRecord(ctx, sessionId);
+  if (typeof sessionId !== 'string' || !SEALED_HANDLE.test(sessionId)) return null;
   const claims = await openSession(ctx.sealer, sessionId, ctx.clock.now());
   if (claims === null) return null;
   if (!(await tokenStillGood(ctx, claims.token))) return null;
@@ -84,8 +84,7 @@ export async function refresh(ctx: ProviderContext, sessionId: unknown): Promise
  * and the token is refused here; elsewhere once KV propagates, or when the token expires).
  */
 export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise<void> {
-  if (typeof sessionId !== 'string' || sessionId.length === 0) return;
-  if (!SEALED_HANDLE.test(sessionId)) return destroyRecord(ctx, sessionId);
+  if (typeof sessionId !== 'string' || !SEALED_HANDLE.test(sessionId)) return;
   const claims = await openSession(ctx.sealer, sessionId, ctx.clock.now());
   if (claims === null) return;
   const until = new Date(claims.absoluteExpiresAt);
@@ -128,28 +127,24 @@ async function tokenStillGood(ctx: ProviderContext, token: string): Promise<bool
   }
 }
 
-async function validateRecord(ctx: ProviderContext, sessionId: string): Promise<Session | null> {
-  const record = await ctx.sessions?.get(sessionId);
-  if (!record) return null;
-  if (record.tokenHash !== undefined && (await ctx.users.revocations.check(record.tokenHash)) !== 'clear') {
-    return null;
-  }
-  return { id: record.id, userId: record.userId, createdAt: record.createdAt, expiresAt: record.expiresAt };
-}
-
-async function destroyRecord(ctx: ProviderContext, sessionId: string): Promise<void> {
+/**
+ * Ends a session by its Cloud session id through its KV record (revocation mark + record
+ * deletion; Cloud is not told: there is no token to act with). For server-side callers only
+ * (an admin action, a back-channel logout): never pass an id that came from a request.
+ *
+ * @returns `true` when a record was found and revoked
+ */
+export async function revokeSessionById(ctx: ProviderContext, sessionId: unknown): Promise<boolean> {
+  if (typeof sessionId !== 'string' || sessionId.length === 0) return false;
   const sessions = ctx.sessions;
-  if (sessions === undefined) return;
-  try {
-    const record = await sessions.get(sessionId);
-    if (record === null) return;
-    if (record.tokenHash !== undefined) {
-      await ctx.users.revokeHash(record.tokenHash, { until: record.absoluteExpiresAt ?? record.expiresAt });
-    }
-    await sessions.delete(sessionId);
-  } catch (error) {
-    ctx.report(error, { operation: 'destroySession' });
+  if (sessions === undefined) return false;
+  const record = await sessions.get(sessionId);
+  if (record === null) return false;
+  if (record.tokenHash !== undefined) {
+    await ctx.users.revokeHash(record.tokenHash, { until: record.absoluteExpiresAt ?? record.expiresAt });
   }
+  await sessions.delete(sessionId);
+  return true;
 }
 
 function toSession(claims: SessionClaims): Session {

@@ -4,8 +4,9 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeUserHeader } from '../../src/gateway/index.js';
+import { Sealer } from '../../src/provider/seal.js';
 import { DEMO_USER } from '../../src/testing/index.js';
-import { createHarness, GATEWAY, type Harness, jsonOf } from './harness.js';
+import { createHarness, GATEWAY, type Harness, jsonOf, SESSION_SECRET } from './harness.js';
 import { authKv } from './workers-env.js';
 
 const SESSION = '__Host-mastra_session';
@@ -106,6 +107,22 @@ describe('browser login', () => {
     expect(page.status).toBe(302);
     expect(page.headers.get('Location')).toBe('/auth/login?returnTo=%2Fagents');
     expect(h.received.length).toBe(runnerCalls);
+  });
+
+  // Regression: a logout carrying a bare Cloud session id in the session cookie used to revoke
+  // that session, so anyone knowing the id (an identifier, not a secret) could log its owner out.
+  it('ignores a logout whose cookie holds only the Cloud session id, not the sealed session', async () => {
+    const { browser } = await signIn('/');
+    const claims = await new Sealer(SESSION_SECRET).open('session', browser.jar.get(SESSION) ?? '');
+    const sessionId = claims?.sid;
+    expect(typeof sessionId).toBe('string');
+    const attack = await h.send('/auth/logout', {
+      method: 'POST',
+      headers: { Cookie: `${SESSION}=${String(sessionId)}` },
+    });
+    expect(attack.status).toBeLessThan(500);
+    const after = await browser.request('/api/whoami', { headers: { Accept: 'application/json' } });
+    expect(after.status).toBe(200);
   });
 
   it('refuses a cross-site logout with 403 and keeps the session', async () => {

@@ -31,11 +31,8 @@ describe('validateSession', () => {
     expect(session?.id).toMatch(/.+/);
     expect(session?.id).not.toBe(handle);
     expect(session?.expiresAt.getTime()).toBeLessThanOrEqual(result.tokens.expiresAt!.getTime());
-    // The same session is found by Cloud's session id through its KV record.
-    expect(await h.provider.validateSession(session!.id)).toMatchObject({
-      id: session!.id,
-      userId: ALICE.id,
-    });
+    // Cloud's session id is an identifier, not a secret: it opens nothing.
+    expect(await h.provider.validateSession(session!.id)).toBeNull();
   });
 
   it('refuses tampered handles, unknown ids and tokens Cloud revoked', async () => {
@@ -169,16 +166,31 @@ describe('destroySession', () => {
     expect(reports).toContainEqual({ operation: 'destroySession' });
   });
 
-  it("revokes by Cloud's session id through the KV record", async () => {
+  // Regression: destroySession used to accept a bare Cloud session id (the value of a session
+  // cookie, so any client could send one) and revoke that session: anyone knowing the id could
+  // log its owner out.
+  it('does not end a session from its Cloud session id (not a secret, and client-supplied here)', async () => {
     const h = harness();
     const { sessionCookie, result } = await mastraLogin(h);
     const session = await h.provider.validateSession(
       h.provider.getSessionIdFromRequest(requestWith(sessionCookie))!,
     );
     await h.provider.destroySession(session!.id);
+    expect(await h.provider.authenticateToken(result.tokens.accessToken, mastraRequest())).not.toBeNull();
+    expect(await h.provider.authenticateToken('', mastraRequest({ Cookie: sessionCookie }))).not.toBeNull();
+  });
+
+  it("revokeSessionById (server-side) revokes by Cloud's session id through the KV record", async () => {
+    const h = harness();
+    const { sessionCookie, result } = await mastraLogin(h);
+    const session = await h.provider.validateSession(
+      h.provider.getSessionIdFromRequest(requestWith(sessionCookie))!,
+    );
+    expect(await h.provider.revokeSessionById(session!.id)).toBe(true);
     expect(await h.provider.authenticateToken(result.tokens.accessToken, mastraRequest())).toBeNull();
     expect(await h.provider.authenticateToken('', mastraRequest({ Cookie: sessionCookie }))).toBeNull();
-    expect(await h.provider.validateSession(session!.id)).toBeNull();
+    expect(await h.provider.revokeSessionById(session!.id)).toBe(false);
+    expect(await h.provider.revokeSessionById('sess_unknown')).toBe(false);
   });
 
   it('ignores handles it cannot open', async () => {
