@@ -67,6 +67,17 @@ export async function errorResponse(error: unknown, context: ErrorContext): Prom
   );
 }
 
+/** Query parameters that carry credentials (Mastra reads `apiKey`); dropped from return paths. */
+const CREDENTIAL_PARAMS = new Set([
+  'apikey',
+  'api_key',
+  'token',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'jwt',
+]);
+
 /**
  * The answer to a request without acceptable credentials: a 302 to the login page for a browser
  * navigation (when login is available), else 401 with an RFC 6750 `Bearer` challenge.
@@ -82,6 +93,10 @@ export function challengeResponse(
   const cookies = options.cookies ?? [];
   if (options.loginAvailable && isNavigation(request)) {
     const url = new URL(request.url);
+    // The return path travels to Cloud inside the login state: never let a token ride along.
+    for (const name of [...url.searchParams.keys()]) {
+      if (CREDENTIAL_PARAMS.has(name.toLowerCase())) url.searchParams.delete(name);
+    }
     const returnTo = encodeURIComponent(`${url.pathname}${url.search}`);
     return redirectResponse(`/auth/login?returnTo=${returnTo}`, cookies);
   }

@@ -143,6 +143,18 @@ describe('challengeResponse', () => {
     expect(response.headers.getSetCookie()).toEqual(['a=; Max-Age=0', 'b=; Max-Age=0']);
   });
 
+  it('drops credential query parameters from returnTo, which travels to Cloud in the state', () => {
+    const nav = new Request(
+      'https://gw.example/x?apiKey=secret-1&tab=1&ACCESS_TOKEN=secret-2&token=secret-3',
+      {
+        headers: { Accept: 'text/html' },
+      },
+    );
+    const location = challengeResponse(nav, { loginAvailable: true }).headers.get('Location') ?? '';
+    expect(location).toBe('/auth/login?returnTo=%2Fx%3Ftab%3D1');
+    expect(location).not.toContain('secret');
+  });
+
   it('answers API calls (and everything when login is off) with 401 + Bearer challenge', async () => {
     const api = new Request('https://gw.example/api/agents', { headers: { Accept: 'application/json' } });
     for (const [req, loginAvailable] of [
