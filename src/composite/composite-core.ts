@@ -71,7 +71,8 @@ export abstract class CompositeAuthCore implements IMastraAuthProvider {
    * Ask each provider in order (token and request passed unchanged); the first user wins.
    *
    * @returns The user, or `null` when every provider said no (or threw a non-outage error).
-   * @throws The first `unavailable` error (`isUnavailable`) when no provider accepted and one was down.
+   * @throws The first `unavailable` error (`isUnavailable`) when no provider accepted and one was down;
+   *   else the first `misconfigured` one (e.g. Cloud refused the project id).
    */
   async authenticateToken(token: string, request: MastraAuthRequest): Promise<unknown> {
     const answer = await firstAnswer(this.providers, 'authenticateToken', this.report, (provider) =>

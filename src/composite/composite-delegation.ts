@@ -5,7 +5,7 @@
  * @see CONTRACT.md section 3
  * @module
  */
-import { ConfigError, isUnavailable } from '../errors/index.js';
+import { ConfigError, EdgeAuthError, isUnavailable } from '../errors/index.js';
 import type { IMastraAuthProvider, IUserProvider, User } from '../mastra/interfaces.js';
 import { type HeaderEntry, headerEntries } from './header-record.js';
 
@@ -20,9 +20,11 @@ export type Answer<P, R> = { value: R; provider: P };
  *
  * A provider that throws (or rejects) is reported and skipped. When nobody answered and at least
  * one provider failed for an outage (`isUnavailable`), the first such error is thrown, so the
- * caller can tell "nobody knows this" from "could not ask"; otherwise the result is `null`.
+ * caller can tell "nobody knows this" from "could not ask"; failing that, the first
+ * `misconfigured` error (a wrong `PROJECT_ID`, say: nobody's credentials are at fault);
+ * otherwise the result is `null`.
  *
- * @throws The first `unavailable` error, when no provider answered.
+ * @throws The first `unavailable` error, else the first `misconfigured` one, when no provider answered.
  */
 export async function firstAnswer<P extends object, R>(
   providers: readonly P[],
@@ -30,21 +32,22 @@ export async function firstAnswer<P extends object, R>(
   report: Reporter,
   ask: (provider: P) => R | null | undefined | Promise<R | null | undefined>,
 ): Promise<Answer<P, R> | null> {
-  let outage: unknown;
-  let hasOutage = false;
+  // Errors that mean "no verdict" rather than "no": an outage (503) wins over a misconfiguration (500).
+  let outage: { error: unknown } | undefined;
+  let misconfiguration: { error: unknown } | undefined;
   for (const provider of providers) {
     try {
       const value = await ask(provider);
       if (value) return { value, provider };
     } catch (error) {
       report(error, provider, operation);
-      if (!hasOutage && isUnavailable(error)) {
-        outage = error;
-        hasOutage = true;
-      }
+      if (isUnavailable(error)) outage ??= { error };
+      else if (error instanceof EdgeAuthError && error.family === 'misconfigured')
+        misconfiguration ??= { error };
     }
   }
-  if (hasOutage) throw outage;
+  const noVerdict = outage ?? misconfiguration;
+  if (noVerdict) throw noVerdict.error;
   return null;
 }
 

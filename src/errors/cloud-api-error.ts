@@ -16,6 +16,7 @@ const UNAVAILABLE_CODES = new Set(['timeout', 'network_error', 'bad_response', '
  * A Cloud API call failed. `family` tells "Cloud said no" (`rejected`: 400, 401, 403, 404,
  * `invalid_token`, `token_expired`, `invalid_grant`, 501 `not_implemented`) from "Cloud could not
  * be asked" (`unavailable`: status 0, 408, 429, 5xx, timeouts, network errors, unreadable bodies).
+ * `invalid_project` (a wrong or missing `PROJECT_ID`) is `misconfigured`: the deployment's fault.
  *
  * @see CONTRACT.md section 1
  */
@@ -23,7 +24,7 @@ export class CloudApiError extends EdgeAuthError {
   override readonly name = 'CloudApiError';
   readonly status: number;
   readonly code: string | undefined;
-  readonly family: Extract<ErrorFamily, 'rejected' | 'unavailable'>;
+  readonly family: ErrorFamily;
   readonly retryAfter: number | undefined;
 
   constructor(message: string, init: CloudErrorInit) {
@@ -35,7 +36,10 @@ export class CloudApiError extends EdgeAuthError {
   }
 }
 
-function classify(status: number, code: string | undefined): 'rejected' | 'unavailable' {
+function classify(status: number, code: string | undefined): ErrorFamily {
+  // Cloud refused our project id: a deployment mistake, not a verdict about anyone's token (so it
+  // must not log users out or be cached as "invalid token").
+  if (code === 'invalid_project') return 'misconfigured';
   if (code === 'invalid_token' || code === 'token_expired' || code === 'invalid_grant') return 'rejected';
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return 'unavailable';
   if (status === 0 || status === 408 || status === 429 || status >= 500) {

@@ -181,7 +181,7 @@ describe('token, session and user calls against the emulator', () => {
     const { cloud } = setup();
     const stranger = new MastraCloudClient({ projectId: 'proj_other', baseUrl: BASE, fetch: cloud.fetcher });
     const error = await cloudError(stranger.verifyToken(cloud.issueToken(DEMO_USER.id)));
-    expect(error).toMatchObject({ status: 400, code: 'invalid_project', family: 'rejected' });
+    expect(error).toMatchObject({ status: 400, code: 'invalid_project', family: 'misconfigured' });
   });
 });
 

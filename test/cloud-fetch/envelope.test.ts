@@ -33,12 +33,13 @@ async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
 }
 
 describe('non-2xx answers', () => {
-  const cases: Array<[number, string | undefined, 'rejected' | 'unavailable']> = [
+  const cases: Array<[number, string | undefined, 'rejected' | 'unavailable' | 'misconfigured']> = [
     [401, 'invalid_token', 'rejected'],
     [401, 'token_expired', 'rejected'],
     [403, undefined, 'rejected'],
     [404, undefined, 'rejected'],
-    [400, 'invalid_project', 'rejected'],
+    [400, 'invalid_project', 'misconfigured'],
+    [400, 'invalid_request', 'rejected'],
     [429, undefined, 'unavailable'],
     [500, undefined, 'unavailable'],
     [502, undefined, 'unavailable'],
@@ -100,8 +101,9 @@ describe('non-2xx answers', () => {
 });
 
 describe('HTTP 200 with ok:false', () => {
-  const cases: Array<[number, string | undefined, 'rejected' | 'unavailable']> = [
-    [400, 'invalid_project', 'rejected'],
+  const cases: Array<[number, string | undefined, 'rejected' | 'unavailable' | 'misconfigured']> = [
+    [400, 'invalid_project', 'misconfigured'],
+    [400, 'invalid_request', 'rejected'],
     [401, 'invalid_token', 'rejected'],
     [401, 'token_expired', 'rejected'],
     [403, undefined, 'rejected'],

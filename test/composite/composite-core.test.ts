@@ -76,6 +76,26 @@ describe('CompositeAuth.authenticateToken', () => {
     expect(error).toMatchObject({ family: 'unavailable', status: 503 });
   });
 
+  it('throws a misconfiguration when nobody accepted (an outage still wins over it)', async () => {
+    const wrongProject = new CloudApiError('verify: invalid project', {
+      status: 400,
+      code: 'invalid_project',
+    });
+    const misconfigured = new CompositeAuth([
+      fakeProvider(),
+      fakeProvider({ authenticate: () => Promise.reject(wrongProject) }),
+    ]);
+    expect(await misconfigured.authenticateToken('t', mastraRequest()).catch((e: unknown) => e)).toBe(
+      wrongProject,
+    );
+    const down = outage();
+    const both = new CompositeAuth([
+      fakeProvider({ authenticate: () => Promise.reject(wrongProject) }),
+      fakeProvider({ authenticate: () => Promise.reject(down) }),
+    ]);
+    expect(await both.authenticateToken('t', mastraRequest()).catch((e: unknown) => e)).toBe(down);
+  });
+
   it('returns null (a definitive no) when providers only rejected', async () => {
     const auth = new CompositeAuth([
       fakeProvider({ authenticate: () => Promise.reject(rejection()) }),

@@ -152,6 +152,23 @@ describe('Cloud verify calls', () => {
   });
 });
 
+describe('a wrong PROJECT_ID', () => {
+  // Regression: Cloud's 400 invalid_project counted as "invalid token": every user got 401 (and
+  // browser sessions were cleared) for what is the deployment's mistake.
+  it('answers 500 misconfigured, not 401, and caches nothing', async () => {
+    const wrong = createHarness(await authKv(), { PROJECT_ID: 'proj_wrong' });
+    const token = wrong.emulator.issueToken(DEMO_USER.id);
+    for (let i = 0; i < 2; i++) {
+      const response = await wrong.send('/api/agents', { headers: bearer(token) });
+      expect(response.status).toBe(500);
+      expect(await jsonOf(response)).toMatchObject({ error: 'misconfigured' });
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(wrong.emulator.calls('verify')).toBe(2);
+    expect(wrong.received).toHaveLength(0);
+  });
+});
+
 describe('Cloud outage', () => {
   it.each([
     ['HTTP 503', { kind: 'http_error', status: 503 } as const],
