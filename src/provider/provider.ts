@@ -184,7 +184,7 @@ export class MastraCloudAuthProvider
     return sessionIdFromRequest(this.#ctx, request);
   }
 
-  /** `{ 'Set-Cookie': ... }` for a session `refreshSession` or `handleCallback` just produced; else `{}`. */
+  /** `{ 'Set-Cookie': ... }` for a session `refreshSession` just produced; else `{}` (`handleCallback` returns its cookie in `cookies`). */
   getSessionHeaders(session: Session): Record<string, string> {
     return sessionHeaders(this.#ctx, session);
   }

@@ -104,7 +104,7 @@ export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise
   await Promise.all([revoked, deleted, told]);
 }
 
-/** `getSessionHeaders`: the cookie prepared for this session by `refreshSession` / `handleCallback`. */
+/** `getSessionHeaders`: the cookie `refreshSession` prepared for this session (`handleCallback` returns its cookie itself). */
 export function sessionHeaders(ctx: ProviderContext, session: unknown): Record<string, string> {
   if (typeof session !== 'object' || session === null) return {};
   const id: unknown = Reflect.get(session, 'id');

@@ -72,7 +72,6 @@ async function completeCallback(
   // The exchange already told us who the token belongs to: the first request after login needs
   // no Cloud verify. Best effort, like every cache write.
   await ctx.users.prime(login.token, { value: profile, expiresAt: login.session.expiresAt });
-  ctx.sessionCookies.put(login.session.id, login.sealed.cookie);
   await storeSessionRecord(ctx, login, tokenHash);
   return {
     user,
