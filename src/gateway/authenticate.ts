@@ -4,7 +4,13 @@ import type { GatewayState } from './state.js';
 
 /** What authentication decided about a request. */
 export type AuthOutcome =
-  | { readonly kind: 'user'; readonly user: ForwardedUser; readonly credential: Credential }
+  | {
+      readonly kind: 'user';
+      readonly user: ForwardedUser;
+      readonly credential: Credential;
+      /** The session handle to slide (`refreshSession`), when the session cookie is due. */
+      readonly refreshHandle: string | null;
+    }
   /** No credential, or one that was refused (`credential` says which). */
   | { readonly kind: 'anonymous'; readonly credential: Credential }
   /** Authenticated, but the provider that vouched for the user does not authorize this request. */
@@ -46,7 +52,8 @@ export async function authenticate(
   const user: unknown = await state.auth.authenticateToken(token, minimal);
   if (user === null || user === undefined) return { kind: 'anonymous', credential };
   if ((await state.auth.authorizeUser(user, minimal)) !== true) return { kind: 'forbidden', credential };
-  return { kind: 'user', user: toForwardedUser(user), credential };
+  const refreshHandle = state.cloud?.sessionRefreshHandle(user) ?? null;
+  return { kind: 'user', user: toForwardedUser(user), credential, refreshHandle };
 }
 
 /**

@@ -25,8 +25,14 @@ export async function forward(context: RouteContext): Promise<Response> {
     return errorResponse(error, { request, token: credentialToken(credential), onError: context.onError });
   }
   switch (outcome.kind) {
-    case 'user':
-      return send(context, outcome.user);
+    case 'user': {
+      if (outcome.refreshHandle === null) return send(context, outcome.user);
+      const [response, cookies] = await Promise.all([
+        send(context, outcome.user),
+        slideSessionCookie(context, outcome.refreshHandle),
+      ]);
+      return withCookies(response, cookies);
+    }
     case 'forbidden':
       return forbiddenResponse();
     case 'anonymous':
@@ -48,4 +54,28 @@ async function send(context: RouteContext, user: ForwardedUser | null): Promise<
   } catch (error) {
     return badGatewayResponse(error, { request, onError: context.onError });
   }
+}
+
+/**
+ * Slides a session cookie that is past half its idle window (one Cloud session check). A failure
+ * changes nothing for this request: the session is still valid, and the next request tries again.
+ */
+async function slideSessionCookie(context: RouteContext, handle: string): Promise<string[]> {
+  const cloud = context.state.cloud;
+  if (cloud === undefined) return [];
+  try {
+    const session = await cloud.refreshSession(handle);
+    const cookie = session === null ? undefined : cloud.getSessionHeaders(session)['Set-Cookie'];
+    return cookie === undefined ? [] : [cookie];
+  } catch {
+    return [];
+  }
+}
+
+/** The runner's response with the gateway's cookies added (a copy: fetched headers are immutable). */
+function withCookies(response: Response, cookies: readonly string[]): Response {
+  if (cookies.length === 0 || response.status < 200) return response;
+  const copy = new Response(response.body, response);
+  for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
+  return copy;
 }

@@ -4,7 +4,7 @@ import type { HeaderSource } from '../mastra/request.js';
 import { type ProviderContext, verifyUser } from './context.js';
 import { cookieName } from './cookies.js';
 import { readProviderCredential } from './credentials.js';
-import { openSession } from './session-cookie.js';
+import { openSession, type SessionClaims } from './session-cookie.js';
 
 /**
  * Authenticates a request: the Bearer token (the `token` argument, else `Authorization`), else
@@ -21,16 +21,31 @@ export async function authenticate(
 ): Promise<CloudUser | null> {
   const credential = readProviderCredential(token, request, cookieName('session', ctx.secureCookies));
   let bearer: string;
+  let session: { handle: string; claims: SessionClaims } | undefined;
   if (credential.kind === 'bearer') bearer = credential.token;
   else if (credential.kind === 'session') {
     const claims = await openSession(ctx.sealer, credential.handle, ctx.clock.now());
     if (claims === null) return null;
     bearer = claims.token;
+    session = { handle: credential.handle, claims };
   } else return null;
+  let user: CloudUser;
   try {
-    return await verifyUser(ctx, bearer);
+    user = await verifyUser(ctx, bearer);
   } catch (error) {
     if (isRejection(error)) return null;
     throw error;
   }
+  if (session !== undefined && refreshIsDue(ctx, session.claims)) ctx.refreshDue.set(user, session.handle);
+  return user;
+}
+
+/**
+ * Whether a session cookie should slide: past half of its idle window, and able to go further
+ * (not already at Cloud's session end). At most one refresh per half window per session.
+ */
+function refreshIsDue(ctx: ProviderContext, claims: SessionClaims): boolean {
+  const now = ctx.clock.now();
+  const halfWindowMs = (ctx.flow.sessionIdleSeconds * 1000) / 2;
+  return claims.expiresAt - now < halfWindowMs && claims.expiresAt < claims.absoluteExpiresAt;
 }

@@ -49,6 +49,8 @@ export interface ProviderContext {
   readonly loginCookies: Handoff<{ redirectUri: string; cookie: string }>;
   readonly callbackCookies: Handoff<string>;
   readonly sessionCookies: Handoff<string>;
+  /** Users whose session cookie is past half its idle window, with that cookie's handle. */
+  readonly refreshDue: WeakMap<object, string>;
   report(error: unknown, context: ProviderErrorContext): void;
 }
 
@@ -106,6 +108,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     loginCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     callbackCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     sessionCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
+    refreshDue: new WeakMap(),
     report,
   };
 }

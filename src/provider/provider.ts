@@ -179,6 +179,15 @@ export class MastraCloudAuthProvider
     return revokeSessionById(this.#ctx, sessionId);
   }
 
+  /**
+   * The session handle to pass to `refreshSession` when `user` came from a session cookie that
+   * is past half its idle window (a gateway slides it then: one Cloud call per half window);
+   * else `null`. Synchronous: decided while `authenticateToken` opened the cookie.
+   */
+  sessionRefreshHandle(user: unknown): string | null {
+    return typeof user === 'object' && user !== null ? (this.#ctx.refreshDue.get(user) ?? null) : null;
+  }
+
   /** The session handle: the session cookie's value (exact name; duplicated or malformed -> `null`). */
   getSessionIdFromRequest(request: Request): string | null {
     return sessionIdFromRequest(this.#ctx, request);

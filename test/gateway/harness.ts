@@ -52,9 +52,13 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
 ): Harness {
-  const emulator = createCloudEmulator({ projectId: PROJECT_ID });
+  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const emulator = createCloudEmulator({
+    projectId: PROJECT_ID,
+    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+  });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
@@ -84,7 +88,7 @@ export function createHarness(
     onError: (report) => reports.push(report),
     onProviderError: () => {},
     onCloudError: () => {},
-    ...options,
+    ...gatewayOptions,
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,

@@ -2,7 +2,7 @@
  * End to end in workerd with the real KV binding: a browser signs in through the gateway and the
  * Cloud emulator, reaches the runner as the Cloud user, logs out, and its old cookie is refused.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeUserHeader } from '../../src/gateway/index.js';
 import { Sealer } from '../../src/provider/seal.js';
 import { DEMO_USER } from '../../src/testing/index.js';
@@ -123,6 +123,37 @@ describe('browser login', () => {
     expect(attack.status).toBeLessThan(500);
     const after = await browser.request('/api/whoami', { headers: { Accept: 'application/json' } });
     expect(after.status).toBe(200);
+  });
+
+  it('slides the session cookie once it is past half its 24 h idle window (one Cloud check)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      h = createHarness(await authKv(), {}, { tokenTtlSeconds: 7 * 24 * 3600 });
+      const { browser } = await signIn('/');
+      const first = browser.jar.get(SESSION);
+      const api = { headers: { Accept: 'application/json' } };
+
+      vi.setSystemTime(Date.now() + 11 * 3600_000);
+      const early = await browser.request('/api/whoami', api);
+      expect(early.status).toBe(200);
+      expect(early.headers.getSetCookie()).toEqual([]);
+
+      vi.setSystemTime(Date.now() + 2 * 3600_000); // 13 h after login
+      const due = await browser.request('/api/whoami', api);
+      expect(due.status).toBe(200);
+      expect(due.headers.getSetCookie()).toEqual([
+        expect.stringMatching(/^__Host-mastra_session=.*Max-Age=86400/),
+      ]);
+      expect(browser.jar.get(SESSION)).not.toBe(first);
+      expect(h.emulator.calls('session.validate')).toBe(1);
+
+      const after = await browser.request('/api/whoami', api);
+      expect(after.status).toBe(200);
+      expect(after.headers.getSetCookie()).toEqual([]);
+      expect(h.emulator.calls('session.validate')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a cross-site logout with 403 and keeps the session', async () => {

@@ -48,6 +48,34 @@ describe('validateSession', () => {
   });
 });
 
+describe('sessionRefreshHandle', () => {
+  it('names the handle once the cookie is past half its idle window, never for bearer tokens', async () => {
+    const h = harness({ sessionMaxAgeSeconds: 600 });
+    const { sessionCookie, result } = await mastraLogin(h);
+    const handle = h.provider.getSessionIdFromRequest(requestWith(sessionCookie))!;
+    const viaCookie = () => h.provider.authenticateToken('', mastraRequest({ Cookie: sessionCookie }));
+
+    h.clock.advance(299_000);
+    expect(h.provider.sessionRefreshHandle(await viaCookie())).toBeNull();
+    h.clock.advance(2_000);
+    expect(h.provider.sessionRefreshHandle(await viaCookie())).toBe(handle);
+    const bearer = await h.provider.authenticateToken(result.tokens.accessToken, mastraRequest());
+    expect(h.provider.sessionRefreshHandle(bearer)).toBeNull();
+    expect(h.provider.sessionRefreshHandle({ id: 'stranger' })).toBeNull();
+    expect(h.provider.sessionRefreshHandle(null)).toBeNull();
+
+    // After the slide, the new cookie is fresh again: no refresh due.
+    const refreshed = await h.provider.refreshSession(handle);
+    const slid = h.provider.getSessionHeaders(refreshed!)['Set-Cookie']!;
+    const user = await h.provider.authenticateToken(
+      '',
+      mastraRequest({ Cookie: slid.slice(0, slid.indexOf(';')) }),
+    );
+    expect(user?.id).toBe(ALICE.id);
+    expect(h.provider.sessionRefreshHandle(user)).toBeNull();
+  });
+});
+
 describe('refreshSession and getSessionHeaders', () => {
   it('slides the expiry within Cloud session expiry and hands the new cookie over once', async () => {
     const h = harness({ sessionMaxAgeSeconds: 600 });
