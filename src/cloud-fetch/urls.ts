@@ -1,3 +1,4 @@
+import { parseHttpUrl } from '../http/url.js';
 /**
  * Pure URL building for Cloud: base URL and path normalization, API URLs, the browser login
  * and logout URLs. No I/O. Bad input is a `TypeError` naming the parameter.
@@ -28,14 +29,8 @@ const MAX_STATE_CHARS = 2048;
 export function normalizeBaseUrl(value: unknown, name = 'baseUrl'): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new TypeError(`${name} must be a non-empty string`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError(`${name} must be an http(s) URL`);
+  const url = parseHttpUrl(value);
+  if (url === null) throw new TypeError(`${name} must be an absolute http(s) URL`);
   if (url.username !== '' || url.password !== '') throw new TypeError(`${name} must not carry credentials`);
   if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
     throw new TypeError(`${name} must not have a query or fragment`);
@@ -82,14 +77,8 @@ export function userPath(userId: unknown): string {
 export function assertRedirectUri(value: unknown, name = 'redirectUri'): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new TypeError(`${name} must be a non-empty string`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError(`${name} must be an http(s) URL`);
+  const url = parseHttpUrl(value);
+  if (url === null) throw new TypeError(`${name} must be an absolute http(s) URL`);
   if (url.hash !== '' || value.includes('#')) throw new TypeError(`${name} must not have a fragment`);
   return value;
 }

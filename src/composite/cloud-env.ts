@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError } from '../errors/index.js';
+import { parseHttpUrl } from '../http/url.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
 import { invalidArg } from './invalid-arg.js';
 
@@ -96,14 +97,7 @@ export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
 }
 
 function httpUrl(value: string, setting: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  if (parseHttpUrl(value) === null)
     throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  }
   return value;
 }

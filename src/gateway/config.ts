@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/index.js';
+import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
@@ -93,7 +94,7 @@ function readString(env: object, name: string): string | undefined {
 function parseCloud(env: object): CloudSettings | undefined {
   const raw = readString(env, 'MASTRA_CLOUD_API_URL');
   if (raw === undefined) return undefined;
-  const baseUrl = parseHttpUrl('MASTRA_CLOUD_API_URL', raw, { originOnly: false });
+  const baseUrl = checkedHttpUrl('MASTRA_CLOUD_API_URL', raw, { originOnly: false });
   const projectId = readString(env, 'PROJECT_ID');
   if (projectId === undefined) {
     throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
@@ -102,7 +103,7 @@ function parseCloud(env: object): CloudSettings | undefined {
   const callbackUrl =
     callbackRaw === undefined
       ? undefined
-      : parseHttpUrl('MASTRA_CLOUD_CALLBACK_URL', callbackRaw, { originOnly: false });
+      : checkedHttpUrl('MASTRA_CLOUD_CALLBACK_URL', callbackRaw, { originOnly: false });
   return { projectId, baseUrl: baseUrl.replace(/\/+$/, ''), callbackUrl };
 }
 
@@ -116,19 +117,12 @@ function parseUpstream(env: object): Upstream {
   if (raw === undefined) {
     throw new ConfigError('UPSTREAM_URL', 'UPSTREAM_URL (or a service binding UPSTREAM) is required');
   }
-  return { kind: 'url', origin: parseHttpUrl('UPSTREAM_URL', raw, { originOnly: true }) };
+  return { kind: 'url', origin: checkedHttpUrl('UPSTREAM_URL', raw, { originOnly: true }) };
 }
 
-function parseHttpUrl(setting: string, raw: string, options: { originOnly: boolean }): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  }
+function checkedHttpUrl(setting: string, raw: string, options: { originOnly: boolean }): string {
+  const url = parseHttpUrl(raw);
+  if (url === null) throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new ConfigError(setting, `${setting} must not contain credentials, a query or a fragment`);
   }
