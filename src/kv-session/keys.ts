@@ -9,12 +9,14 @@ import { hashToken, isTokenHash } from './hash.js';
  * - `perm:` permission-cache entry for a token
  * - `revoked:` revocation mark for a token
  * - `session:` server-side session record, keyed by the hash of the session id
+ * - `used-state:` a login state already redeemed, keyed by the hash of the state id
  */
 export const KEY_PREFIXES = {
   verify: 'verify:',
   perm: 'perm:',
   revoked: 'revoked:',
   session: 'session:',
+  'used-state': 'used-state:',
 } as const;
 
 /** The kinds of record stored, one per key prefix. */

@@ -18,7 +18,7 @@ import { Handoff } from './handoff.js';
 import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
-import { MemoryUsedStateLedger } from './used-state.js';
+import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
 
 /** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
 const HANDOFF_MAX_ENTRIES = 1_000;
@@ -94,7 +94,10 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     flow: {
       client: o.client,
       sealer,
-      ledger: new MemoryUsedStateLedger(o.clock),
+      ledger:
+        o.kv === undefined
+          ? new MemoryUsedStateLedger(o.clock)
+          : new KvUsedStateLedger(o.kv, o.clock, onStorageError),
       secureCookies: o.secureCookies,
       sessionIdleSeconds: o.sessionMaxAgeSeconds,
       now: () => o.clock.now(),

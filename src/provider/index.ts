@@ -48,4 +48,4 @@ export {
 export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
 export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
 export type { CloudCallbackResult } from './sso.js';
-export { MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';
+export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';

@@ -1,5 +1,9 @@
 import type { Clock } from '../kv-session/clock.js';
+import { guardedPut } from '../kv-session/guarded-put.js';
+import { storageKey } from '../kv-session/keys.js';
 import { LruMap } from '../kv-session/lru.js';
+import { report, type StorageErrorHandler } from '../kv-session/report.js';
+import type { KVStore } from '../kv-session/store.js';
 
 /**
  * Remembers which login states have been used, so a callback replayed within the flow's lifetime
@@ -47,6 +51,45 @@ export class MemoryUsedStateLedger implements UsedStateLedger {
     const until = this.#used.peek(stateHash);
     if (until !== undefined && until > this.#clock.now()) return false;
     this.#used.set(stateHash, untilMs);
+    return true;
+  }
+}
+
+/**
+ * The per-isolate ledger plus a KV tier, so a callback replayed to another isolate of the same
+ * location is refused too. KV is eventually consistent: a mark written in one location reaches
+ * the others within about 60 s, so a replay elsewhere inside that window can still pass; Cloud's
+ * single-use codes remain the backstop there. A KV failure is reported and does not block the
+ * login (the local claim stands, and Cloud still has to accept the code).
+ */
+export class KvUsedStateLedger implements UsedStateLedger {
+  readonly #local: MemoryUsedStateLedger;
+  readonly #kv: KVStore;
+  readonly #clock: Clock;
+  readonly #onError: StorageErrorHandler | undefined;
+
+  constructor(kv: KVStore, clock: Clock, onError?: StorageErrorHandler) {
+    this.#local = new MemoryUsedStateLedger(clock);
+    this.#kv = kv;
+    this.#clock = clock;
+    this.#onError = onError;
+  }
+
+  async claim(stateHash: string, untilMs: number): Promise<boolean> {
+    if (!this.#local.claimSync(stateHash, untilMs)) return false;
+    const key = storageKey('used-state', stateHash);
+    try {
+      if ((await this.#kv.get(key, 'text')) !== null) return false;
+    } catch (error) {
+      report(this.#onError, error, { op: 'get', record: 'used-state' });
+      return true;
+    }
+    await guardedPut(this.#kv, key, '1', untilMs - this.#clock.now(), {
+      record: 'used-state',
+      clock: this.#clock,
+      mode: 'skip',
+      onError: this.#onError,
+    });
     return true;
   }
 }
