@@ -42,6 +42,7 @@ describe('storage keys', () => {
       perm: 'perm:',
       revoked: 'revoked:',
       session: 'session:',
+      'used-state': 'used-state:',
     });
   });
 
@@ -61,7 +62,7 @@ describe('storage keys', () => {
         async (secret, kind) => {
           const key = await storageKeyFor(kind as keyof typeof KEY_PREFIXES, secret);
           expect(key.includes(secret)).toBe(false);
-          expect(key).toMatch(/^(verify|perm|revoked|session):[A-Za-z0-9_-]{43}$/);
+          expect(key).toMatch(/^(verify|perm|revoked|session|used-state):[A-Za-z0-9_-]{43}$/);
         },
       ),
       { numRuns: 100 },
