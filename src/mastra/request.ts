@@ -40,14 +40,16 @@ function readHeader(source: unknown, name: string): string | null {
   if (!isObject(source)) return null;
   if (hasGetMethod(source)) return asHeaderValue(source.get(name));
 
+  // A wrapper's own `Headers` first: it is the raw request's (Mastra passes the same object), and
+  // reading it leaves a lazily built `raw` unbuilt.
+  const headers: unknown = Reflect.get(source, 'headers');
+  if (hasGetMethod(headers)) return asHeaderValue(headers.get(name));
+
   const raw: unknown = Reflect.get(source, 'raw');
   if (isObject(raw)) {
     const rawHeaders: unknown = Reflect.get(raw, 'headers');
     if (hasGetMethod(rawHeaders)) return asHeaderValue(rawHeaders.get(name));
   }
-
-  const headers: unknown = Reflect.get(source, 'headers');
-  if (hasGetMethod(headers)) return asHeaderValue(headers.get(name));
 
   const header: unknown = Reflect.get(source, 'header');
   if (typeof header === 'function') return asHeaderValue(Reflect.apply(header, source, [name]));

@@ -19,9 +19,14 @@ describe('credentialRequest', () => {
       { kind: 'token', token: 'header-token', source: 'playground' },
       'S',
     );
-    expect(minimal.url).toBe('https://gw.example/api/x');
-    expect(minimal.method).toBe('POST');
     expect([...minimal.headers]).toEqual([['authorization', 'Bearer header-token']]);
+    expect(minimal.header('authorization')).toBe('Bearer header-token');
+    expect(minimal.header('cookie')).toBeUndefined();
+    // The Mastra-style `raw` request, for providers that read it: same method and path, no query.
+    expect(minimal.raw.url).toBe('https://gw.example/api/x');
+    expect(minimal.raw.method).toBe('POST');
+    expect([...minimal.raw.headers]).toEqual([['authorization', 'Bearer header-token']]);
+    expect(minimal.raw).toBe(minimal.raw);
   });
 
   it('carries only the session cookie for a session credential', () => {
