@@ -280,7 +280,7 @@ export async function gatewaySection(root, options) {
       cachedVariant:
         'worker.ts as deployed: verify cache defaults (positive TTL 60 s, L1 5 s / 10k entries, KV = Miniflare local KV, coalesce none)',
       uncachedVariant:
-        'bench/gateway-uncached-worker.ts: the gateway router with a provider without KV and L1 (no gateway switch exists yet)',
+        "bench/gateway-uncached-worker.ts: createGateway({ cloudCache: 'off' }): no L1, no KV tier, no negative caching",
       scenarios: results,
       // Each ratio is the median over rounds of the paired per-round ratio (both sides measured
       // seconds apart, so drift in the machine's load cancels); `ofMedians` gives the other view.

@@ -59,9 +59,8 @@ export async function authenticate(
 /**
  * The request providers see, in the shape a Mastra server hands them (`{ raw, headers, header }`):
  * only the chosen credential (as `Authorization: Bearer` or the session cookie); `raw` has the
- * same method and path, no query. `raw` is built only if a provider reads it: the built-in
- * providers read headers only, and a `Request` per authenticated request is measurable in the
- * gateway's micro benchmark (`npm run bench -- --only micro`).
+ * same method and path, no query. `raw` is built only if a provider reads it (the built-in
+ * providers read headers only), so the hot path allocates no `Request` it does not need.
  *
  * @param request - the incoming request
  * @param credential - the credential {@link readCredential} chose (not `none`)
