@@ -14,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_L1_MAX_ENTRIES, VerifyCache } from '../src/kv-session/index.js';
+import { positiveInt } from './args.js';
 import { median } from './stats.js';
 
 interface Profile {
@@ -90,13 +91,6 @@ async function retainedEntries(cache: VerifyCache<Profile>, run: number, count: 
     retained++;
   }
   return retained;
-}
-
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`--${name} must be a positive integer`);
-  return value;
 }
 
 async function main(): Promise<void> {

@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { positiveInt } from './args.js';
 import {
   createMicroCases,
   isMicroCaseName,
@@ -27,13 +28,6 @@ export interface MicroResult {
 }
 
 const WARMUP_OPS = 500;
-
-function positiveInt(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`--${name} must be a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../src/errors/index.js';
 import {
   MAX_COOKIE_HEADER_LENGTH,
   readOwnCookies,
   stripOwnCookies,
 } from '../../src/gateway/cookie-header.js';
+import { refusal } from './refusal.js';
 
 const NAMES = ['__Host-mastra_session', '__Host-mastra_login'];
-
-function refusal(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRequestError');
-}
 
 describe('readOwnCookies', () => {
   it('finds own cookies and ignores the app cookies, however odd', () => {

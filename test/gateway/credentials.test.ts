@@ -7,19 +7,10 @@ import {
   parsePlaygroundAccess,
   readCredential,
 } from '../../src/gateway/credentials.js';
+import { refusal } from './refusal.js';
 
 const b64token = fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,64}=*$/);
 const COOKIES = ['mastra_session'];
-
-function refusal(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRequestError');
-}
 
 describe('parseAuthorization', () => {
   it('returns null when absent', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../src/errors/index.js';
 import { MAX_QUERY_LENGTH, singleParam } from '../../src/gateway/query.js';
+import { refusal } from './refusal.js';
 
 const url = (query: string) => new URL(`https://gw.example/p?${query}`);
 const options = { required: true, maxLength: 10 } as const;
-
-function refusal(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRequestError');
-}
 
 describe('singleParam', () => {
   it('reads one value, decoded', () => {
