@@ -1,13 +1,16 @@
 /**
- * `MastraCloudClient`: the Mastra Cloud API (v1 wire format) over an injected `fetch`.
+ * `MastraCloudClient`: the Mastra Cloud API over an injected `fetch`, in either wire profile
+ * (`v1`, `released`): the {@link CloudApi} the rest of the package depends on.
  *
- * @see CONTRACT.md section 1
+ * @see CONTRACT.md sections 1 and 1b
  * @module
  */
 import { CloudApiError } from '../errors/index.js';
 import { isBearerToken } from '../http/authorization.js';
+import type { CloudApi, CloudCapabilities, CloudWire } from './api.js';
 import { WIRE_ERROR_CODES } from './codes.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
+import type { ExchangeAnswer, SessionAnswer } from './profiles.js';
 import { attemptCall, type CallSpec } from './request.js';
 import { withRetries } from './retry.js';
 import type {
@@ -19,15 +22,8 @@ import type {
   CloudUser,
   CloudVerifyResult,
 } from './types.js';
+import { tokenSessionId } from './session-id.js';
 import { assertRedirectUri, buildLoginUrl, buildLogoutUrl, userPath } from './urls.js';
-import {
-  parseCallbackData,
-  parseDestroyData,
-  parsePermissionsData,
-  parseSessionData,
-  parseUserData,
-  parseVerifyData,
-} from './wire.js';
 
 // RFC 7636 section 4.1: 43 to 128 unreserved characters.
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -42,6 +38,9 @@ const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
  * Only `verifyToken`, `validateSession`, `getUser` and `getUserPermissions` are retried, and only
  * on `unavailable` failures.
  *
+ * `wire` picks the profile (CONTRACT 1 `v1`, the default; 1b `released`); every method answers
+ * the same shapes in both. What a profile cannot do is in {@link capabilities}.
+ *
  * Import from `mastra-edge-auth/cloud-fetch`.
  *
  * @example
@@ -49,7 +48,10 @@ const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
  * const { user, expiresAt } = await cloud.verifyToken(token);
  * @see CONTRACT.md section 1
  */
-export class MastraCloudClient {
+export class MastraCloudClient implements CloudApi {
+  /** The wire profile spoken. */
+  readonly wire: CloudWire;
+  readonly capabilities: CloudCapabilities;
   /** Sent as `X-Project-ID` and `project_id`. */
   readonly projectId: string;
   /** Normalized Cloud base URL, without a trailing `/`. */
@@ -62,6 +64,8 @@ export class MastraCloudClient {
    */
   constructor(options: CloudClientOptions) {
     this.#options = resolveOptions(options);
+    this.wire = this.#options.profile.wire;
+    this.capabilities = this.#options.profile.capabilities;
     this.projectId = this.#options.projectId;
     this.baseUrl = this.#options.baseUrl;
   }
@@ -79,17 +83,25 @@ export class MastraCloudClient {
   }
 
   /**
-   * The browser logout URL (`GET {base}/auth/logout?redirect_uri=...`). Pure.
+   * The browser logout URL (`GET {base}/auth/logout`): v1 `?redirect_uri=...`; released
+   * `?post_logout_redirect_uri=...&id_token_hint=<token>` (the hint only when given and
+   * well-formed). Pure.
    *
+   * @param redirectUri - where Cloud sends the browser back to.
+   * @param idTokenHint - the signed-in user's token (used by the released profile only).
    * @throws {TypeError} when `redirectUri` is not an absolute http(s) URL.
    */
-  getLogoutUrl(redirectUri: string): string {
-    return buildLogoutUrl(this.baseUrl, redirectUri);
+  getLogoutUrl(redirectUri: string, idTokenHint?: string): string {
+    const profile = this.#options.profile;
+    return buildLogoutUrl(this.baseUrl, redirectUri, (uri) => profile.logoutQuery(uri, idTokenHint));
   }
 
   /**
    * Redeems an authorization code (`POST /auth/callback`). Never retried: codes are single-use
    * even when a redemption fails.
+   *
+   * When the profile's callback names no user (released), the new token is verified once (a
+   * retry-safe call) and the session is the token's: id derived from it, ending `expires_in` from now.
    *
    * @param p - the code from the callback, the PKCE verifier, the same redirect URI as at login.
    * @returns the Cloud token, its user (`sessionToken` = the token) and the Cloud session.
@@ -103,14 +115,35 @@ export class MastraCloudClient {
       throw new TypeError('codeVerifier must be 43 to 128 unreserved characters (RFC 7636)');
     }
     const redirectUri = assertRedirectUri(p.redirectUri);
-    const data = await this.#once({
+    const profile = this.#options.profile;
+    const startedAt = this.#options.now();
+    const data: ExchangeAnswer = await this.#once({
       label: 'callback',
       method: 'POST',
       url: this.#api('/auth/callback'),
-      body: { code, code_verifier: p.codeVerifier, redirect_uri: redirectUri },
-      parse: parseCallbackData,
+      body: profile.exchangeBody({ code, codeVerifier: p.codeVerifier, redirectUri }),
+      parse: (body) => profile.parseExchange(body),
     });
-    return { token: data.token, user: { ...data.user, sessionToken: data.token }, session: data.session };
+    const token = data.token;
+    if (data.user !== undefined && data.session !== undefined) {
+      return { token, user: { ...data.user, sessionToken: token }, session: data.session };
+    }
+    const { user, expiresAt } = await this.verifyToken(token);
+    const end =
+      data.expiresInSeconds !== undefined ? new Date(startedAt + data.expiresInSeconds * 1000) : expiresAt;
+    if (end === undefined) {
+      throw new CloudApiError('callback: Cloud gave no lifetime for the token', {
+        status: 502,
+        code: WIRE_ERROR_CODES.badResponse,
+      });
+    }
+    const session = {
+      id: await tokenSessionId(token),
+      userId: user.id,
+      createdAt: new Date(startedAt),
+      expiresAt: end,
+    };
+    return { token, user, session };
   }
 
   /**
@@ -121,12 +154,13 @@ export class MastraCloudClient {
    * refused as 401 `invalid_token` without a call); `unavailable` when Cloud could not say.
    */
   async verifyToken(token: string): Promise<CloudVerifyResult> {
+    const profile = this.#options.profile;
     const data = await this.#retried({
       label: 'verify',
       method: 'POST',
       url: this.#api('/auth/verify'),
       token: bearer(token, 'token', 'verify'),
-      parse: parseVerifyData,
+      parse: (body) => profile.parseVerify(body),
     });
     return { user: { ...data.user, sessionToken: token }, expiresAt: data.expiresAt };
   }
@@ -138,13 +172,16 @@ export class MastraCloudClient {
    * @throws {CloudApiError} `rejected` when the session token is bad or the session is gone.
    */
   async validateSession(sessionToken: string): Promise<CloudSession> {
-    return this.#retried({
+    const profile = this.#options.profile;
+    const session: SessionAnswer = await this.#retried({
       label: 'session validate',
       method: 'POST',
       url: this.#api('/auth/session/validate'),
       token: bearer(sessionToken, 'sessionToken', 'session validate'),
-      parse: parseSessionData,
+      parse: (body) => profile.parseSession(body),
     });
+    const id = session.id ?? (await tokenSessionId(sessionToken));
+    return { id, userId: session.userId, expiresAt: session.expiresAt, createdAt: session.createdAt };
   }
 
   /**
@@ -155,13 +192,16 @@ export class MastraCloudClient {
    * @throws {CloudApiError} as described on the class (the caller decides whether "already gone" is fine).
    */
   async destroySession(sessionToken: string, sessionId: string): Promise<void> {
+    const profile = this.#options.profile;
+    const body = profile.destroyBody(nonEmpty(sessionId, 'sessionId'));
     await this.#once({
       label: 'session destroy',
       method: 'POST',
       url: this.#api('/auth/session/destroy'),
       token: bearer(sessionToken, 'sessionToken', 'session destroy'),
-      body: { sessionId: nonEmpty(sessionId, 'sessionId') },
-      parse: parseDestroyData,
+      ...(body !== undefined && { body }),
+      parse: (data) => profile.parseDestroy(data),
+      ignoreBody: profile.destroyIgnoresBody,
     });
   }
 
@@ -169,17 +209,18 @@ export class MastraCloudClient {
    * Looks a user up (`GET /users/{userId}`, Bearer of the asking user). Retried on outage.
    *
    * @returns the user (`sessionToken` = `token`), or `null` when Cloud answers 404.
-   * @throws {CloudApiError} on any other failure; {TypeError} for an empty or dot-segment `userId`.
+   * @throws {CloudApiError} 501 `not_implemented` when the profile has no users endpoint; on any other failure; {TypeError} for an empty or dot-segment `userId`.
    */
   async getUser(userId: string, token: string): Promise<CloudUser | null> {
     const url = this.#api(userPath(userId));
+    const profile = this.#usersEndpoint('user');
     try {
       const user = await this.#retried({
         label: 'user',
         method: 'GET',
         url,
         token: bearer(token, 'token', 'user'),
-        parse: parseUserData,
+        parse: (body) => profile.parseUser(body),
       });
       return { ...user, sessionToken: token };
     } catch (error) {
@@ -195,13 +236,27 @@ export class MastraCloudClient {
    * @throws {CloudApiError} on failure; {TypeError} for an empty or dot-segment `userId`.
    */
   async getUserPermissions(userId: string, token: string): Promise<string[]> {
+    const url = this.#api(`${userPath(userId)}/permissions`);
+    const profile = this.#usersEndpoint('permissions');
     return this.#retried({
       label: 'permissions',
       method: 'GET',
-      url: this.#api(`${userPath(userId)}/permissions`),
+      url,
       token: bearer(token, 'token', 'permissions'),
-      parse: parsePermissionsData,
+      parse: (body) => profile.parsePermissions(body),
     });
+  }
+
+  /** The profile, when it has the users endpoints; else the call is refused without a request. */
+  #usersEndpoint(label: string): ResolvedOptions['profile'] {
+    const profile = this.#options.profile;
+    if (!profile.capabilities.hasUsersEndpoint) {
+      throw new CloudApiError(`${label}: this Cloud (wire '${profile.wire}') has no users endpoint`, {
+        status: 501,
+        code: 'not_implemented',
+      });
+    }
+    return profile;
   }
 
   #api(path: string): string {

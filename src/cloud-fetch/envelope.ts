@@ -54,6 +54,57 @@ export async function processEnvelope<T>(
   opts: ProcessEnvelopeOptions = {},
 ): Promise<T> {
   if (!isResponse(response)) throw new TypeError('processEnvelope: response must be a Response');
+  const { json, status, success, retryAfter } = await readJsonAnswer(response, label, opts);
+  if (!isPlainObject(json) || typeof own(json, 'ok') !== 'boolean') {
+    if (!success) throw new CloudApiError(`${label}: Cloud answered HTTP ${status}`, { status, retryAfter });
+    throw new CloudApiError(`${label}: response is not a Cloud envelope`, {
+      status: 502,
+      code: WIRE_ERROR_CODES.badResponse,
+      retryAfter,
+    });
+  }
+  if (!success || own(json, 'ok') === false) {
+    throw envelopeFailure(label, json, status, retryAfter, opts.redact ?? []);
+  }
+  const data = own(json, 'data');
+  if (data === undefined) {
+    throw new CloudApiError(`${label}: ok:true without data`, {
+      status: 502,
+      code: WIRE_ERROR_CODES.badResponse,
+    });
+  }
+  try {
+    return parse(data);
+  } catch (error) {
+    if (error instanceof CloudApiError) throw error;
+    throw new CloudApiError(`${label}: data has the wrong shape`, {
+      status: 502,
+      code: WIRE_ERROR_CODES.badResponse,
+      cause: error,
+    });
+  }
+}
+
+/** A JSON answer read off the wire: not a redirect, JSON media type, within the size cap, parsed. */
+export interface JsonAnswer {
+  json: unknown;
+  status: number;
+  success: boolean;
+  retryAfter: number | undefined;
+}
+
+/**
+ * The steps every profile shares: 3xx -> `redirect`; content type -> size-capped body read ->
+ * JSON parse. An unreadable 2xx body keeps the HTTP status with code `bad_response`; for a non-2xx
+ * answer an unreadable body does not change the verdict of its status.
+ *
+ * @throws {CloudApiError} as described; status 0 `timeout` when the read was aborted.
+ */
+export async function readJsonAnswer(
+  response: Response,
+  label: string,
+  opts: ProcessEnvelopeOptions = {},
+): Promise<JsonAnswer> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const status = response.status;
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -86,39 +137,10 @@ export async function processEnvelope<T>(
     }
     throw success ? unreadable(describeBodyFailure(body.reason, maxBytes)) : httpFailure();
   }
-  let json: unknown;
   try {
-    json = JSON.parse(body.text);
+    return { json: JSON.parse(body.text), status, success, retryAfter };
   } catch {
     throw success ? unreadable('response is not JSON') : httpFailure();
-  }
-  if (!isPlainObject(json) || typeof own(json, 'ok') !== 'boolean') {
-    if (!success) throw httpFailure();
-    throw new CloudApiError(`${label}: response is not a Cloud envelope`, {
-      status: 502,
-      code: WIRE_ERROR_CODES.badResponse,
-      retryAfter,
-    });
-  }
-  if (!success || own(json, 'ok') === false) {
-    throw envelopeFailure(label, json, status, retryAfter, opts.redact ?? []);
-  }
-  const data = own(json, 'data');
-  if (data === undefined) {
-    throw new CloudApiError(`${label}: ok:true without data`, {
-      status: 502,
-      code: WIRE_ERROR_CODES.badResponse,
-    });
-  }
-  try {
-    return parse(data);
-  } catch (error) {
-    if (error instanceof CloudApiError) throw error;
-    throw new CloudApiError(`${label}: data has the wrong shape`, {
-      status: 502,
-      code: WIRE_ERROR_CODES.badResponse,
-      cause: error,
-    });
   }
 }
 
@@ -193,7 +215,7 @@ function describeBodyFailure(reason: Exclude<BodyFailure, 'aborted'>, maxBytes: 
 }
 
 /** A fetch Response from any realm (undici, workerd, a test's own). */
-function isResponse(value: unknown): value is Response {
+export function isResponse(value: unknown): value is Response {
   if (value instanceof Response) return true;
   return (
     typeof value === 'object' &&

@@ -1,13 +1,34 @@
 /**
- * `mastra-edge-auth/cloud-fetch`: the Mastra Cloud API client (v1 wire format), its process
- * half (Response -> validated data) and the wire validators, for tests and custom transports.
+ * `mastra-edge-auth/cloud-fetch`: the Mastra Cloud API (`CloudApi`) and its client for both wire
+ * profiles (`v1`, `released`), the process halves (Response -> validated data) and the wire
+ * validators, for tests and custom transports.
  *
- * @see CONTRACT.md section 1
+ * @see CONTRACT.md sections 1 and 1b
  * @module
  */
+export {
+  CLOUD_WIRES,
+  type CloudApi,
+  type CloudCapabilities,
+  type CloudWire,
+  checkWireOption,
+  DEFAULT_CLOUD_WIRE,
+  isCloudApi,
+  isCloudWire,
+  readWireSetting,
+} from './api.js';
 export { MastraCloudClient } from './client.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './codes.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, type ProcessEnvelopeOptions, processEnvelope } from './envelope.js';
+export { processRaw } from './raw.js';
+export {
+  API_TOKEN_USER,
+  parseReleasedExchange,
+  parseReleasedSession,
+  parseReleasedVerify,
+  type ReleasedExchange,
+  type ReleasedSession,
+} from './released-wire.js';
 export { MAX_RETRY_DELAY_MS } from './retry.js';
 export type {
   CloudClientOptions,

@@ -3,16 +3,12 @@
  *
  * @module
  */
+import { checkWireOption } from './api.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './envelope.js';
+import { profileOf, type WireProfile } from './profiles.js';
 import { defaultSleep } from './retry.js';
 import type { CloudClientOptions } from './types.js';
-import {
-  DEFAULT_API_PREFIX,
-  DEFAULT_AUTH_PATH,
-  DEFAULT_BASE_URL,
-  normalizeBaseUrl,
-  normalizePath,
-} from './urls.js';
+import { DEFAULT_AUTH_PATH, DEFAULT_BASE_URL, normalizeBaseUrl, normalizePath } from './urls.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_RETRIES = 2;
@@ -25,6 +21,9 @@ const MAX_RESPONSE_BYTES_LIMIT = 16 * 1024 * 1024;
 
 /** Options after checking, with every default filled in. */
 export interface ResolvedOptions {
+  profile: WireProfile;
+  /** The profile's answer processing (what `attemptCall` runs on each answer). */
+  process: WireProfile['process'];
   projectId: string;
   baseUrl: string;
   apiPrefix: string;
@@ -36,6 +35,7 @@ export interface ResolvedOptions {
   maxResponseBytes: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  now: () => number;
 }
 
 /**
@@ -50,10 +50,13 @@ export function resolveOptions(options: CloudClientOptions): ResolvedOptions {
   if (typeof projectId !== 'string' || !/^[\x21-\x7e]+$/.test(projectId)) {
     throw new TypeError('projectId must be a non-empty string of visible ASCII characters');
   }
+  const profile = profileOf(checkWireOption(options.wire, 'wire'));
   return {
+    profile,
+    process: profile.process,
     projectId,
     baseUrl: normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'baseUrl'),
-    apiPrefix: normalizePath(options.apiPrefix ?? DEFAULT_API_PREFIX, 'apiPrefix', true),
+    apiPrefix: normalizePath(options.apiPrefix ?? profile.defaultApiPrefix, 'apiPrefix', true),
     authPath: normalizePath(options.authPath ?? DEFAULT_AUTH_PATH, 'authPath', false),
     fetch: optionalFunction(options.fetch, 'fetch') ?? defaultFetch,
     timeoutMs: integerIn(options.timeoutMs, 'timeoutMs', 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS,
@@ -66,6 +69,7 @@ export function resolveOptions(options: CloudClientOptions): ResolvedOptions {
       DEFAULT_MAX_RESPONSE_BYTES,
     sleep: optionalFunction(options.sleep, 'sleep') ?? defaultSleep,
     random: optionalFunction(options.random, 'random') ?? Math.random,
+    now: optionalFunction(options.now, 'now') ?? Date.now,
   };
 }
 

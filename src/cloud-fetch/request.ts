@@ -19,6 +19,8 @@ export interface CallSpec<T> {
   /** JSON body; only POST carries one. */
   body?: Record<string, string>;
   parse: (data: unknown) => T;
+  /** Any 2xx answer will do and its body is not read (a raw profile's destroy). */
+  ignoreBody?: boolean;
 }
 
 /** What an attempt needs from the client's options. */
@@ -27,6 +29,13 @@ export interface Transport {
   projectId: string;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Answer -> validated value. Default {@link processEnvelope} (the v1 envelope). */
+  process?: <T>(
+    response: Response,
+    parse: (data: unknown) => T,
+    label: string,
+    opts: { maxBytes: number; signal: AbortSignal; redact: readonly string[]; ignoreBody?: boolean },
+  ) => Promise<T>;
 }
 
 /**
@@ -53,7 +62,7 @@ export function buildRequestInit(
  *
  * @returns the validated `data`.
  * @throws {CloudApiError} status 0 `timeout` when time ran out (before or during the body read),
- * status 0 `network_error` when `fetch` threw, else whatever {@link processEnvelope} throws.
+ * status 0 `network_error` when `fetch` threw, else whatever the profile's processing throws.
  */
 export async function attemptCall<T>(spec: CallSpec<T>, transport: Transport): Promise<T> {
   const controller = new AbortController();
@@ -82,10 +91,12 @@ export async function attemptCall<T>(spec: CallSpec<T>, transport: Transport): P
         cause: error,
       });
     }
-    return processEnvelope(response, spec.parse, spec.label, {
+    const process = transport.process ?? processEnvelope;
+    return process(response, spec.parse, spec.label, {
       maxBytes: transport.maxResponseBytes,
       signal,
       redact: spec.token === undefined ? [] : [spec.token],
+      ...(spec.ignoreBody === true && { ignoreBody: true }),
     });
   })();
 

@@ -4,6 +4,7 @@
  * @see CONTRACT.md section 1 ("Library shapes")
  * @module
  */
+import type { CloudWire } from './api.js';
 
 /**
  * A Mastra Cloud user as the library sees it.
@@ -11,11 +12,13 @@
  */
 export type CloudUser = {
   id: string;
-  email: string;
+  /** Absent only for a project API token (released profile), which verifies as `{ id: 'api-token', role: 'api' }`. */
+  email?: string;
   name?: string;
   avatarUrl?: string;
   role?: string;
-  createdAt: Date;
+  /** When Cloud created the user; the released profile does not say. */
+  createdAt?: Date;
   metadata?: Record<string, unknown>;
   sessionToken: string;
 };
@@ -31,7 +34,10 @@ export type CloudSession = {
   createdAt: Date;
 };
 
-/** What `exchangeCode` returns: the Cloud token (`data.jwt`), its user and its session. */
+/**
+ * What `exchangeCode` returns: the Cloud token, its user and its session. In the released profile
+ * the session is the token's own (its id derived from the token, its end `expires_in` from now).
+ */
 export type CloudExchangeResult = { token: string; user: CloudUser; session: CloudSession };
 
 /** What `verifyToken` returns; `expiresAt` is the token's own expiry when Cloud sent one. */
@@ -45,11 +51,16 @@ export type CloudExchangeParams = { code: string; codeVerifier: string; redirect
 
 /** Options of {@link MastraCloudClient}. Every default is listed; a bad value is a `TypeError` naming it. */
 export interface CloudClientOptions {
+  /**
+   * The wire profile Cloud speaks (CONTRACT 1 / 1b): `'v1'` (default: `/api/v1`, `{ok,data}`
+   * envelope) or `'released'` (what `@mastra/auth-cloud` 1.1.x speaks: root paths, raw JSON).
+   */
+  wire?: CloudWire;
   /** Sent as `X-Project-ID` on every call and as `project_id` on the login URL. Required, non-empty. */
   projectId: string;
   /** Cloud origin (may carry a path). Default `https://cloud.mastra.ai`; a trailing `/` is dropped; http(s) only. */
   baseUrl?: string;
-  /** API path prefix. Default `/api/v1`. */
+  /** API path prefix. Default `/api/v1` for `v1`, `''` (the origin root) for `released`. */
   apiPrefix?: string;
   /** Browser login path. Default `/auth/oss`. */
   authPath?: string;
@@ -70,4 +81,6 @@ export interface CloudClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Testing hook: random source in [0, 1) for the backoff jitter. Default `Math.random`. */
   random?: () => number;
+  /** Testing hook: millisecond clock for session times the client derives (released profile). Default `Date.now`. */
+  now?: () => number;
 }

@@ -119,11 +119,16 @@ export function buildLoginUrl(
 }
 
 /**
- * The browser logout URL: `{base}/auth/logout?redirect_uri=...`.
+ * The browser logout URL: `{base}/auth/logout?<query>`, the query built from the checked
+ * `redirectUri` (v1: `redirect_uri`; released: `post_logout_redirect_uri` and `id_token_hint`).
  *
  * @throws {TypeError} when `redirectUri` is not an absolute http(s) URL.
  */
-export function buildLogoutUrl(base: string, redirectUri: string): string {
-  const query = new URLSearchParams({ redirect_uri: assertRedirectUri(redirectUri) });
-  return `${base}${LOGOUT_PATH}?${query.toString()}`;
+export function buildLogoutUrl(
+  base: string,
+  redirectUri: string,
+  query: (redirectUri: string) => Record<string, string> = (uri) => ({ redirect_uri: uri }),
+): string {
+  const params = new URLSearchParams(query(assertRedirectUri(redirectUri)));
+  return `${base}${LOGOUT_PATH}?${params.toString()}`;
 }

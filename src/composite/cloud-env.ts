@@ -4,6 +4,7 @@
  * @see CONTRACT.md section 5
  * @module
  */
+import { type CloudWire, readWireSetting } from '../cloud-fetch/index.js';
 import { ConfigError } from '../errors/index.js';
 import { parseHttpUrl } from '../http/url.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
@@ -26,6 +27,8 @@ export interface CloudAuthEnv {
   PLAYGROUND_JWT_TOKEN?: string;
   /** Key material for sealed cookies, handed to the Cloud provider. */
   SESSION_SECRET?: string;
+  /** The Cloud wire profile: `v1` (default) or `released`; anything else is a ConfigError naming it. */
+  MASTRA_CLOUD_WIRE?: string;
 }
 
 /** The names of {@link CloudAuthEnv}, in a fixed order (the entry-point snippet reads exactly these). */
@@ -36,6 +39,7 @@ export const CLOUD_AUTH_ENV_NAMES = [
   'BUSINESS_JWT_TOKEN',
   'PLAYGROUND_JWT_TOKEN',
   'SESSION_SECRET',
+  'MASTRA_CLOUD_WIRE',
 ] as const satisfies readonly (keyof CloudAuthEnv)[];
 
 /** What the Cloud provider is built from: the env-derived settings plus `cloudOptions` (kv, cache, ...). */
@@ -50,6 +54,8 @@ export interface CloudProviderConfig {
   callbackUrl?: string;
   /** `SESSION_SECRET`, when set (the provider decides whether it may run without one). */
   sessionSecret?: string;
+  /** `MASTRA_CLOUD_WIRE` (or `createCloudAuth`'s `wire` option): the Cloud wire profile. */
+  wire: CloudWire;
   [option: string]: unknown;
 }
 
@@ -61,14 +67,15 @@ export interface CloudSettings {
   /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
   serviceTokens: string[];
   /** Present when `MASTRA_CLOUD_API_URL` is set. */
-  cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret'>;
+  cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret' | 'wire'>;
 }
 
 /**
  * Read and check the deployment variables.
  *
  * @throws TypeError (`ERR_INVALID_ARG_TYPE`) when `env` is not an object.
- * @throws ConfigError naming `PROJECT_ID`, `MASTRA_CLOUD_API_URL` or `MASTRA_CLOUD_CALLBACK_URL` (never a value).
+ * @throws ConfigError naming `PROJECT_ID`, `MASTRA_CLOUD_API_URL`, `MASTRA_CLOUD_CALLBACK_URL` or
+ *   `MASTRA_CLOUD_WIRE` (never a value).
  */
 export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
   if (typeof env !== 'object' || env === null)
@@ -89,7 +96,7 @@ export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
   }
   const cloudBaseUrl = httpUrl(apiUrl, 'MASTRA_CLOUD_API_URL').replace(/\/+$/, '');
   const callback = read('MASTRA_CLOUD_CALLBACK_URL');
-  const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl };
+  const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl, wire: readWireSetting(env) };
   if (callback !== undefined) cloud.callbackUrl = httpUrl(callback, 'MASTRA_CLOUD_CALLBACK_URL');
   const sessionSecret = read('SESSION_SECRET');
   if (sessionSecret !== undefined) cloud.sessionSecret = sessionSecret;

@@ -1,3 +1,4 @@
+import { type CloudWire, checkWireOption } from '../cloud-fetch/index.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
 import { createMastraCloudAuthProvider } from '../provider/factory.js';
 import {
@@ -30,9 +31,11 @@ export interface CreateCloudAuthOptions {
   onError?: ProviderErrorHandler;
   /** See `CompositeAuthOptions.authorizePolicy`; default `'authenticator'`. */
   authorizePolicy?: AuthorizePolicy;
+  /** The Cloud wire profile; overrides `MASTRA_CLOUD_WIRE` (default `v1`). */
+  wire?: CloudWire;
 }
 
-const RESERVED_CLOUD_OPTIONS = ['projectId', 'cloudBaseUrl', 'callbackUrl', 'sessionSecret'];
+const RESERVED_CLOUD_OPTIONS = ['projectId', 'cloudBaseUrl', 'callbackUrl', 'sessionSecret', 'wire'];
 
 /**
  * The auth of a deployed Mastra runner (import from `mastra-edge-auth/composite`): a
@@ -60,6 +63,7 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
   if (typeof options !== 'object' || options === null) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
   }
+  const wire = wireOption(options.wire);
   const settings = readCloudSettings(env);
   const providers: IMastraAuthProvider[] = [];
 
@@ -77,7 +81,8 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
     if (typeof factory !== 'function') {
       throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.cloudProviderFactory" must be a function');
     }
-    const cloudProvider: unknown = factory({ ...cloudOptions(options.cloudOptions), ...settings.cloud });
+    const cloud = { ...settings.cloud, ...(wire !== undefined && { wire }) };
+    const cloudProvider: unknown = factory({ ...cloudOptions(options.cloudOptions), ...cloud });
     if (!isAuthProvider(cloudProvider)) {
       throw invalidArg(
         'ERR_INVALID_ARG_VALUE',
@@ -101,6 +106,15 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
   if (options.onError !== undefined) compositeOptions.onError = options.onError;
   if (options.authorizePolicy !== undefined) compositeOptions.authorizePolicy = options.authorizePolicy;
   return new CompositeAuth(providers, compositeOptions);
+}
+
+function wireOption(value: unknown): CloudWire | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return checkWireOption(value, '"options.wire"');
+  } catch (error) {
+    throw invalidArg('ERR_INVALID_ARG_VALUE', error instanceof Error ? error.message : String(error));
+  }
 }
 
 function cloudOptions(extra: unknown): Omit<CloudProviderConfig, 'projectId' | 'cloudBaseUrl'> {

@@ -1,3 +1,4 @@
+import { type CloudWire, readWireSetting } from '../cloud-fetch/index.js';
 import { ConfigError } from '../errors/index.js';
 import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
@@ -19,6 +20,8 @@ export interface CloudSettings {
   readonly projectId: string;
   readonly baseUrl: string;
   readonly callbackUrl: string | undefined;
+  /** `MASTRA_CLOUD_WIRE`: the wire profile Cloud speaks (default `v1`). */
+  readonly wire: CloudWire;
 }
 
 /** The gateway's validated configuration, parsed once per isolate from the bindings. */
@@ -104,7 +107,7 @@ function parseCloud(env: object): CloudSettings | undefined {
     callbackRaw === undefined
       ? undefined
       : checkedHttpUrl('MASTRA_CLOUD_CALLBACK_URL', callbackRaw, { originOnly: false });
-  return { projectId, baseUrl: baseUrl.replace(/\/+$/, ''), callbackUrl };
+  return { projectId, baseUrl: baseUrl.replace(/\/+$/, ''), callbackUrl, wire: readWireSetting(env) };
 }
 
 function parseUpstream(env: object): Upstream {

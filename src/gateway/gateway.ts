@@ -1,3 +1,4 @@
+import type { CloudWire } from '../cloud-fetch/index.js';
 import type { ProviderErrorHandler } from '../composite/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import type { ProviderErrorHandler as CloudErrorHandler, ProviderCacheOptions } from '../provider/index.js';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
    * slowdown of every request. Default: the provider's defaults (60 s positive TTL).
    */
   cloudCache?: ProviderCacheOptions | 'off';
+  /** The Cloud wire profile (`'v1'` or `'released'`); overrides `MASTRA_CLOUD_WIRE` (default `v1`). */
+  wire?: CloudWire;
 }
 
 /** A Workers module handler. */
@@ -54,6 +57,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     onProviderError: options.onProviderError,
     onCloudError: options.onCloudError,
     cloudCache: options.cloudCache,
+    wire: options.wire,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

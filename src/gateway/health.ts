@@ -24,6 +24,8 @@ export function health(
   return jsonResponse(200, {
     ok: true,
     cloudAuth: config.cloud !== undefined,
+    /** The Cloud wire profile this gateway speaks (`v1` / `released`), or null without Cloud auth. */
+    cloudWire: config.cloud?.wire ?? null,
     upstream: config.upstream.kind,
     kv: config.kv !== undefined,
     secureCookies: config.cookieSecure,

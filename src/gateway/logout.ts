@@ -22,7 +22,7 @@ export async function logout(context: RouteContext): Promise<Response> {
   // Revocation failures (Cloud or KV down) are reported by the provider, never thrown: the
   // session is still revoked in this isolate and the cookie is cleared.
   if (handle !== undefined) await state.auth.destroySession(handle);
-  const logoutUrl = await state.auth.getLogoutUrl(`${url.origin}/`);
+  const logoutUrl = await state.auth.getLogoutUrl(`${url.origin}/`, request);
   return jsonResponse(200, { ok: true, logoutUrl }, { cookies: state.auth.getClearSessionCookies() });
 }
 

@@ -1,3 +1,4 @@
+import type { CloudWire } from '../cloud-fetch/index.js';
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
@@ -42,6 +43,8 @@ export interface StateOptions {
   readonly onCloudError?: CloudErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** The Cloud wire profile; default `MASTRA_CLOUD_WIRE` (see `GatewayOptions.wire`). */
+  readonly wire?: CloudWire | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -79,7 +82,12 @@ export function stateCache(options: StateOptions): (env: object) => StateResult 
 export function buildState(env: object, options: StateOptions): StateResult {
   const loaded = parseConfig(env);
   if (!loaded.ok) return loaded;
-  const { config } = loaded;
+  const parsed = loaded.config;
+  // An explicit `wire` option overrides MASTRA_CLOUD_WIRE (and shows in /auth/health).
+  const config: GatewayConfig =
+    options.wire !== undefined && parsed.cloud !== undefined
+      ? { ...parsed, cloud: { ...parsed.cloud, wire: options.wire } }
+      : parsed;
   let cloud: MastraCloudAuthProvider | undefined;
   let auth: CompositeAuth;
   try {
@@ -88,6 +96,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
         cloud = new MastraCloudAuthProvider({
           projectId: settings.projectId,
           cloudBaseUrl: settings.cloudBaseUrl,
+          wire: config.cloud?.wire ?? settings.wire,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
           ...cacheSettings(config, options.cloudCache),

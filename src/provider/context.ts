@@ -1,9 +1,4 @@
-import {
-  type CloudUser,
-  type CloudUserProfile,
-  type MastraCloudClient,
-  parseUserData,
-} from '../cloud-fetch/index.js';
+import type { CloudApi, CloudUser, CloudUserProfile } from '../cloud-fetch/index.js';
 import {
   type Clock,
   DEFAULT_POSITIVE_TTL_MS,
@@ -16,6 +11,7 @@ import { LruMap } from '../kv-session/lru.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
 import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
+import { decodeProfile, encodeProfile } from './profile-codec.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
 import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
@@ -29,7 +25,7 @@ const RECENT_USERS_MAX_ENTRIES = 1_000;
 
 /** Everything a provider instance shares between requests. Nothing in it is per request. */
 export interface ProviderContext {
-  readonly client: MastraCloudClient;
+  readonly client: CloudApi;
   readonly sealer: Sealer;
   /** Verify results: the user WITHOUT its token (the token is re-attached in memory). */
   readonly users: VerifyCache<CloudUserProfile>;
@@ -155,30 +151,6 @@ export function isOwnLiveUser(ctx: ProviderContext, user: unknown): user is Clou
 export function withoutToken(user: CloudUser): CloudUserProfile {
   const { sessionToken: _token, ...profile } = user;
   return profile;
-}
-
-/** Profile -> JSON for KV, in Cloud's wire shape, so Cloud's own validator reads it back. */
-function encodeProfile(profile: CloudUserProfile): unknown {
-  return {
-    user: {
-      id: profile.id,
-      email: profile.email,
-      created_at: profile.createdAt.toISOString(),
-      ...(profile.name !== undefined && { name: profile.name }),
-      ...(profile.avatarUrl !== undefined && { avatar_url: profile.avatarUrl }),
-      ...(profile.role !== undefined && { role: profile.role }),
-      ...(profile.metadata !== undefined && { metadata: profile.metadata }),
-    },
-  };
-}
-
-/** Validates a cached profile read back from KV (untrusted); `null` makes it a miss. */
-function decodeProfile(value: unknown): CloudUserProfile | null {
-  try {
-    return parseUserData(value);
-  } catch {
-    return null;
-  }
 }
 
 function reporter(onError: ProviderErrorHandler | undefined): ProviderContext['report'] {

@@ -1,5 +1,5 @@
 import { base64url } from 'jose';
-import type { CloudExchangeParams, CloudExchangeResult, MastraCloudClient } from '../cloud-fetch/index.js';
+import type { CloudApi, CloudExchangeParams, CloudExchangeResult } from '../cloud-fetch/index.js';
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
 import { hashToken } from '../kv-session/hash.js';
@@ -22,7 +22,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** What a login flow needs; none of it is per-request (concurrent logins share nothing). */
 export interface LoginFlowDeps {
-  client: MastraCloudClient;
+  client: CloudApi;
   sealer: Sealer;
   ledger: UsedStateLedger;
   /** `false` only in dev mode (plain http on localhost). */
@@ -219,10 +219,7 @@ function splitFlowCookie(raw: string): { stateId: string; sealed: string } | nul
  * kept, the original as `cause`): a Mastra server puts the message of a callback error in the
  * redirect URL, so it must carry no Cloud detail.
  */
-async function exchange(
-  client: MastraCloudClient,
-  params: CloudExchangeParams,
-): Promise<CloudExchangeResult> {
+async function exchange(client: CloudApi, params: CloudExchangeParams): Promise<CloudExchangeResult> {
   try {
     return await client.exchangeCode(params);
   } catch (error) {

@@ -1,4 +1,10 @@
-import { MastraCloudClient } from '../cloud-fetch/index.js';
+import {
+  type CloudApi,
+  type CloudWire,
+  checkWireOption,
+  isCloudApi,
+  MastraCloudClient,
+} from '../cloud-fetch/index.js';
 import { asKVStore, type Clock, type Coalesce, type KVStore, systemClock } from '../kv-session/index.js';
 import type { PathRule } from '../mastra/interfaces.js';
 import { assertSessionSecret } from './seal.js';
@@ -36,27 +42,39 @@ export interface ProviderCacheOptions {
   coalesce?: Coalesce;
 }
 
-/** Options of `MastraCloudAuthProvider`. */
+/**
+ * Options of `MastraCloudAuthProvider`. The names upstream's `@mastra/auth-cloud` uses
+ * (`projectId`, `cloudBaseUrl`, `callbackUrl`) mean the same here; this package also needs
+ * `sessionSecret` (sealed cookies), a `ConfigError` naming `SESSION_SECRET` when missing.
+ */
 export interface MastraCloudAuthProviderOptions {
-  /** Sent as `X-Project-ID` and `project_id`. Required. */
-  projectId: string;
-  /** Cloud base URL (`MASTRA_CLOUD_API_URL`). Required. */
-  cloudBaseUrl: string;
+  /** Sent as `X-Project-ID` and `project_id`. Required unless `client` is given. */
+  projectId?: string;
+  /** Cloud base URL (`MASTRA_CLOUD_API_URL`). Required unless `client` is given. */
+  cloudBaseUrl?: string;
+  /**
+   * The wire profile Cloud speaks (`MASTRA_CLOUD_WIRE`): `'v1'` (default) or `'released'`
+   * (`@mastra/auth-cloud` 1.1.x). With `client`, it must match `client.wire` when given.
+   */
+  wire?: CloudWire;
   /**
    * OAuth callback URL (`MASTRA_CLOUD_CALLBACK_URL`). When set, it is used for every login,
    * whatever callback URL a Mastra server derived from the request's (client-controlled) host
    * headers. When unset: the URL the server passes to `getLoginUrl`.
    */
   callbackUrl?: string;
-  /** Key material for sealed cookies (`SESSION_SECRET`), at least 32 bytes. Required. */
-  sessionSecret: string;
+  /** Key material for sealed cookies (`SESSION_SECRET`), at least 32 bytes. Required (a ConfigError names it). */
+  sessionSecret?: string;
   /** `AUTH_KV` (a Workers KV binding or any {@link KVStore}): shared cache, revocation marks, session records. */
   kv?: KVStore;
   cache?: ProviderCacheOptions;
   /** `secure: false` is dev mode for `http://localhost` only: no `Secure`, no `__Host-` prefix. Default true. */
   cookies?: { secure?: boolean };
-  /** A ready Cloud client (takes precedence over `projectId`/`cloudBaseUrl`/`fetch` for Cloud calls). */
-  client?: MastraCloudClient;
+  /**
+   * A ready Cloud API (a `MastraCloudClient` of either profile, or any object implementing
+   * `CloudApi`); takes precedence over `projectId`/`cloudBaseUrl`/`wire`/`fetch` for Cloud calls.
+   */
+  client?: CloudApi;
   /** Transport for the Cloud client this provider builds. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Sliding lifetime of the session cookie, in seconds; never past Cloud's session expiry. Default 86 400. */
@@ -73,7 +91,7 @@ export interface MastraCloudAuthProviderOptions {
 
 /** Options after checks and defaults. */
 export interface ResolvedProviderOptions {
-  client: MastraCloudClient;
+  client: CloudApi;
   sessionSecret: string;
   callbackUrl: string | undefined;
   kv: KVStore | undefined;
@@ -97,8 +115,12 @@ const MAX_SESSION_MAX_AGE_SECONDS = 400 * 86_400;
 export function resolveProviderOptions(options: MastraCloudAuthProviderOptions): ResolvedProviderOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const sessionSecret = assertSessionSecret(options.sessionSecret);
-  const client = options.client ?? buildClient(options);
-  if (!(client instanceof MastraCloudClient)) throw new TypeError('client must be a MastraCloudClient');
+  const wire = checkWireOption(options.wire, 'wire');
+  const client = options.client ?? buildClient(options, wire);
+  if (!isCloudApi(client)) throw new TypeError('client must implement CloudApi (a MastraCloudClient)');
+  if (options.wire !== undefined && client.wire !== wire) {
+    throw new TypeError(`wire ('${wire}') does not match client.wire ('${client.wire}')`);
+  }
   return {
     client,
     sessionSecret,
@@ -112,7 +134,7 @@ export function resolveProviderOptions(options: MastraCloudAuthProviderOptions):
   };
 }
 
-function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient {
+function buildClient(options: MastraCloudAuthProviderOptions, wire: CloudWire): MastraCloudClient {
   if (typeof options.projectId !== 'string' || options.projectId.length === 0) {
     throw new TypeError('projectId must be a non-empty string');
   }
@@ -123,6 +145,7 @@ function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient
     return new MastraCloudClient({
       projectId: options.projectId,
       baseUrl: options.cloudBaseUrl,
+      wire,
       ...(options.fetch !== undefined && { fetch: options.fetch }),
     });
   } catch (error) {

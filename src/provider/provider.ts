@@ -16,6 +16,7 @@ import { type MastraCloudAuthProviderOptions, resolveProviderOptions } from './o
 import {
   clearSessionHeaders,
   destroy,
+  logoutUrl,
   refresh,
   refuseCreateSession,
   revokeSessionById,
@@ -138,13 +139,13 @@ export class MastraCloudAuthProvider
     return { provider: 'mastra-cloud', text: 'Sign in with Mastra Cloud' };
   }
 
-  /** Cloud's logout URL returning to `redirectUri`, or `null` when that is not an http(s) URL. */
-  getLogoutUrl(redirectUri: string, _request?: Request): string | null {
-    try {
-      return this.#ctx.client.getLogoutUrl(redirectUri);
-    } catch {
-      return null;
-    }
+  /**
+   * Cloud's logout URL returning to `redirectUri`, or `null` when that is not an http(s) URL.
+   * With `request`, the token of its session cookie is offered to Cloud as `id_token_hint`
+   * (used by Clouds whose logout takes one: the released profile).
+   */
+  getLogoutUrl(redirectUri: string, request?: MastraAuthRequest): Promise<string | null> {
+    return logoutUrl(this.#ctx, redirectUri, request);
   }
 
   /** @throws CloudApiError 501 `not_implemented`: Cloud sessions come only from the SSO flow. */

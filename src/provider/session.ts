@@ -104,6 +104,27 @@ export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise
   await Promise.all([revoked, deleted, told]);
 }
 
+/**
+ * `getLogoutUrl`: Cloud's logout URL; the session cookie's token (when `request` has a session
+ * cookie that still opens) goes along as the hint Cloud's logout may take.
+ *
+ * @returns the URL, or `null` when `redirectUri` is not an absolute http(s) URL
+ */
+export async function logoutUrl(
+  ctx: ProviderContext,
+  redirectUri: unknown,
+  request: HeaderSource | undefined,
+): Promise<string | null> {
+  if (typeof redirectUri !== 'string') return null;
+  const handle = request === undefined || request === null ? null : sessionIdFromRequest(ctx, request);
+  const claims = handle === null ? null : await openSession(ctx.sealer, handle, ctx.clock.now());
+  try {
+    return ctx.client.getLogoutUrl(redirectUri, claims?.token);
+  } catch {
+    return null;
+  }
+}
+
 /** `getSessionHeaders`: the cookie `refreshSession` prepared for this session (`handleCallback` returns its cookie itself). */
 export function sessionHeaders(ctx: ProviderContext, session: unknown): Record<string, string> {
   if (typeof session !== 'object' || session === null) return {};

@@ -2,6 +2,7 @@ import type { CloudUser } from '../cloud-fetch/index.js';
 import { isRejection } from '../errors/index.js';
 import { isOwnLiveUser, type ProviderContext } from './context.js';
 import { hasAllPermissions, hasAnyPermission, hasPermission, rolesOf } from './rbac.js';
+import { permissionsForRole } from './role-permissions.js';
 
 /**
  * `getUser`: Cloud answers user look-ups only for a caller's token, and this method has none.
@@ -26,14 +27,16 @@ export function roles(user: unknown): string[] {
 
 /**
  * `getPermissions`: asks Cloud with the user's own token, cached like verify results (`perm:`
- * entries keyed by the token's hash). A user this provider did not produce, or whose token was
- * revoked, has none.
+ * entries keyed by the token's hash); a Cloud without a users endpoint is not asked: the user's
+ * role maps to permissions (CONTRACT 4b defaults). A user this provider did not produce, or whose
+ * token was revoked, has none.
  *
  * @throws CloudApiError `unavailable` when Cloud could not be asked and nothing cached answers
  */
 export async function permissions(ctx: ProviderContext, user: unknown): Promise<string[]> {
   if (!isOwnLiveUser(ctx, user)) return [];
   const { id, sessionToken } = user;
+  if (!ctx.client.capabilities.hasUsersEndpoint) return permissionsForRole(user.role);
   try {
     const list = await ctx.permissions.get(sessionToken, async () => ({
       value: await ctx.client.getUserPermissions(id, sessionToken),

@@ -2,7 +2,8 @@
  * A Worker module hosting one Cloud emulator per isolate, for end-to-end tests and `wrangler dev`.
  *
  * Configuration (vars): `PROJECT_ID` (required), `CLOUD_LATENCY_MS` (added delay per API answer,
- * default 0), `LOGIN_USER_EMAIL` (the demo user's email). The control API is on: drive the
+ * default 0), `LOGIN_USER_EMAIL` (the demo user's email), `MASTRA_CLOUD_WIRE` (`v1` default, or
+ * `released`). The control API is on: drive the
  * emulator over HTTP under `/__emulator/`. An injected `network_error` makes the handler throw,
  * which a service-binding caller sees as a failed fetch.
  *
@@ -17,9 +18,10 @@
  */
 import { createCloudEmulator } from './cloud-emulator/emulator.js';
 import { errorResponse } from './cloud-emulator/responses.js';
-import { type CloudEmulator, DEMO_USER } from './cloud-emulator/types.js';
+import { type CloudEmulator, DEMO_USER, type EmulatorWire } from './cloud-emulator/types.js';
 
 interface WorkerConfig {
+  wire: EmulatorWire;
   projectId: string;
   latencyMs: number;
   loginUserEmail: string;
@@ -53,7 +55,11 @@ function configFrom(env: unknown): WorkerConfig | { bad: string; message: string
   if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email)) {
     return { bad: 'LOGIN_USER_EMAIL', message: 'LOGIN_USER_EMAIL must be an email address' };
   }
-  return { projectId: projectId.trim(), latencyMs, loginUserEmail: email };
+  const wire = readVar(env, 'MASTRA_CLOUD_WIRE') ?? 'v1';
+  if (wire !== 'v1' && wire !== 'released') {
+    return { bad: 'MASTRA_CLOUD_WIRE', message: "MASTRA_CLOUD_WIRE must be 'v1' or 'released'" };
+  }
+  return { wire, projectId: projectId.trim(), latencyMs, loginUserEmail: email };
 }
 
 /** The isolate's emulator for this configuration, created on first use (never at module load). */
@@ -62,6 +68,7 @@ function emulatorFor(config: WorkerConfig): CloudEmulator {
   let emulator = emulators.get(key);
   if (emulator === undefined) {
     emulator = createCloudEmulator({
+      wire: config.wire,
       projectId: config.projectId,
       latencyMs: config.latencyMs,
       users: [{ ...DEMO_USER, email: config.loginUserEmail }],

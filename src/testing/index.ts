@@ -13,6 +13,7 @@ export {
   type EmulatorLogEntry,
   type EmulatorRoute,
   type EmulatorUser,
+  type EmulatorWire,
   FAULT_REDIRECT_LOCATION,
   ROLE_PERMISSIONS,
 } from './cloud-emulator/index.js';

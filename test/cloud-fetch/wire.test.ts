@@ -202,7 +202,7 @@ describe('parse functions', () => {
 
   it('accept time-zone offsets, fractions and extended years', () => {
     const at = (created_at: string) =>
-      parseUserData({ user: { ...USER_WIRE, created_at } }).createdAt.getTime();
+      parseUserData({ user: { ...USER_WIRE, created_at } }).createdAt?.getTime();
     expect(at('2024-01-01T01:00:00+01:00')).toBe(Date.UTC(2024, 0, 1));
     expect(at('2024-01-01T00:00Z')).toBe(Date.UTC(2024, 0, 1));
     expect(at('2024-02-29T00:00:00.123Z')).toBe(Date.UTC(2024, 1, 29, 0, 0, 0, 123));

@@ -91,7 +91,9 @@ describe('getAuthEntrypoint', () => {
     expect(providers[1]).toBe(cloud);
     expect(providers[2]).toBe(appAuth);
     expect(server.port).toBe(4111);
-    expect(cloudConfigs).toEqual([{ projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example' }]);
+    expect(cloudConfigs).toEqual([
+      { projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example', wire: 'v1' },
+    ]);
     expect(await (auth as CompositeAuth).authenticateToken('playground-secret', mastraRequest())).toEqual({
       id: 'business-api',
       role: 'api',

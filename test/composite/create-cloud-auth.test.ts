@@ -52,7 +52,12 @@ describe('createCloudAuth', () => {
     expect(auth.providers[1]?.name).toBe('cloud');
     expect(auth.providers[2]).toBe(app);
     expect(configs).toEqual([
-      { projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example', sessionSecret: 's'.repeat(32) },
+      {
+        projectId: 'proj_1',
+        cloudBaseUrl: 'https://cloud.example',
+        sessionSecret: 's'.repeat(32),
+        wire: 'v1',
+      },
     ]);
 
     for (const token of ['business-secret', 'playground-secret']) {
@@ -100,6 +105,7 @@ describe('createCloudAuth', () => {
         projectId: 'proj_1',
         cloudBaseUrl: 'https://cloud.example',
         callbackUrl: 'https://runner.example/auth/callback',
+        wire: 'v1',
       },
     ]);
     expect(() =>

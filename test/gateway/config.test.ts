@@ -27,6 +27,7 @@ describe('parseConfig', () => {
       projectId: 'proj_1',
       baseUrl: 'https://cloud.example',
       callbackUrl: undefined,
+      wire: 'v1',
     });
     expect(result.config.upstream).toEqual({ kind: 'url', origin: 'http://127.0.0.1:4111' });
     expect(result.config.publicPaths).toEqual([

@@ -47,6 +47,7 @@ describe('configuration', () => {
     expect(JSON.parse(text)).toEqual({
       ok: true,
       cloudAuth: true,
+      cloudWire: 'v1',
       upstream: 'url',
       kv: true,
       secureCookies: true,

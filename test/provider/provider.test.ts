@@ -113,7 +113,7 @@ describe('MastraCloudAuthProvider construction', () => {
   it('builds its own client from projectId, cloudBaseUrl and fetch', async () => {
     const h = harness();
     const provider = new MastraCloudAuthProvider({ ...base, fetch: h.cloud.fetcher });
-    expect(provider.getLogoutUrl('https://app.test/')).toContain(`${CLOUD}/auth/logout`);
+    expect(await provider.getLogoutUrl('https://app.test/')).toContain(`${CLOUD}/auth/logout`);
     const user = await provider.authenticateToken(h.cloud.issueToken(BOB.id), mastraRequest());
     expect(user?.id).toBe(BOB.id);
     expect(new MastraCloudClient({ projectId: PROJECT, baseUrl: CLOUD })).toBeInstanceOf(MastraCloudClient);

@@ -173,7 +173,7 @@ describe('SSO login as a Mastra server drives it', () => {
     await expect(h.provider.getLoginUrl('not a url', mastraState())).rejects.toBeInstanceOf(TypeError);
   });
 
-  it('has the SSO button config and the Cloud logout URL', () => {
+  it('has the SSO button config and the Cloud logout URL', async () => {
     const provider = new MastraCloudAuthProvider({
       projectId: PROJECT,
       cloudBaseUrl: CLOUD,
@@ -183,10 +183,10 @@ describe('SSO login as a Mastra server drives it', () => {
       provider: 'mastra-cloud',
       text: 'Sign in with Mastra Cloud',
     });
-    expect(provider.getLogoutUrl('https://app.test/')).toBe(
+    expect(await provider.getLogoutUrl('https://app.test/')).toBe(
       `${CLOUD}/auth/logout?redirect_uri=${encodeURIComponent('https://app.test/')}`,
     );
-    expect(provider.getLogoutUrl('javascript:alert(1)')).toBeNull();
+    expect(await provider.getLogoutUrl('javascript:alert(1)')).toBeNull();
     expect(provider.name).toBe('mastra-cloud');
     expect(provider.isMastraCloudAuth).toBe(true);
   });

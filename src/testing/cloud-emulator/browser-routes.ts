@@ -56,8 +56,12 @@ export function handleOss(ctx: RouteContext): Response {
   return redirectResponse(target.href);
 }
 
-/** `GET /auth/logout?redirect_uri`: answers 302 to `redirect_uri`. */
+/**
+ * `GET /auth/logout`: v1 `?redirect_uri`; released `?post_logout_redirect_uri[&id_token_hint]`
+ * (the hint, when sent, a non-empty token given once). Answers 302 to the redirect URI.
+ */
 export function handleLogout(ctx: RouteContext): Response {
+  if (ctx.wire === 'released') return handleReleasedLogout(ctx);
   const redirectUri = single(ctx.url.searchParams, 'redirect_uri');
   if (!isHttpUrl(redirectUri)) {
     return errorResponse(
@@ -65,6 +69,30 @@ export function handleLogout(ctx: RouteContext): Response {
       'invalid_redirect_uri',
       'redirect_uri must be an absolute http(s) URL, given once',
     );
+  }
+  return redirectResponse(new URL(redirectUri).href);
+}
+
+function handleReleasedLogout(ctx: RouteContext): Response {
+  const params = ctx.url.searchParams;
+  if (params.has('redirect_uri')) {
+    return errorResponse(
+      400,
+      'wrong_wire',
+      'This Cloud speaks the released wire: logout takes post_logout_redirect_uri, not redirect_uri',
+    );
+  }
+  const redirectUri = single(params, 'post_logout_redirect_uri');
+  if (!isHttpUrl(redirectUri)) {
+    return errorResponse(
+      400,
+      'invalid_redirect_uri',
+      'post_logout_redirect_uri must be an absolute http(s) URL, given once',
+    );
+  }
+  // The hint names who is leaving; it may belong to a session already ended (logout follows destroy).
+  if (params.has('id_token_hint') && !single(params, 'id_token_hint')) {
+    return errorResponse(400, 'invalid_id_token_hint', 'id_token_hint must be a non-empty token, given once');
   }
   return redirectResponse(new URL(redirectUri).href);
 }

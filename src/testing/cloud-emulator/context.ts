@@ -1,9 +1,11 @@
 /** What a route handler gets, and the bearer-token check the user-facing routes share. */
 import { errorResponse } from './responses.js';
 import type { EmulatorStore, TokenRecord } from './store.js';
-import type { EmulatorUser } from './types.js';
+import type { EmulatorUser, EmulatorWire } from './types.js';
 
 export interface RouteContext {
+  /** The wire profile spoken: decides the shape of each answer's data. */
+  wire: EmulatorWire;
   store: EmulatorStore;
   projectId: string;
   url: URL;

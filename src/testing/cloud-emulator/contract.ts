@@ -7,6 +7,7 @@
  */
 import { errorResponse } from './responses.js';
 import type { RouteSpec } from './routes.js';
+import type { EmulatorWire } from './types.js';
 import { isRecord } from './validate.js';
 
 /** What passed the checks: the bearer token (if any) and the JSON body (routes with `body: 'json'`). */
@@ -43,6 +44,7 @@ export async function enforceContract(
   request: Request,
   spec: RouteSpec,
   projectId: string,
+  wire: EmulatorWire = 'v1',
 ): Promise<ContractResult> {
   if (request.method !== spec.method) {
     return violation('method_not_allowed', `Use ${spec.method} for this route`, 405, { Allow: spec.method });
@@ -51,7 +53,8 @@ export async function enforceContract(
   new URL(request.url).searchParams.forEach((_value, name) => {
     names.push(name);
   });
-  const credential = names.find(isCredentialName);
+  const allowed = spec.credentialParams ?? [];
+  const credential = names.find((name) => isCredentialName(name) && !allowed.includes(name));
   if (credential !== undefined) {
     return violation(
       'token_in_query',
@@ -85,13 +88,14 @@ export async function enforceContract(
     if (hasBody(request)) return violation('body_not_allowed', 'GET requests must not carry a body');
     return { ok: true, token, body: undefined };
   }
-  return readBody(request, spec, token);
+  return readBody(request, spec, token, wire);
 }
 
 async function readBody(
   request: Request,
   spec: RouteSpec,
   token: string | undefined,
+  wire: EmulatorWire,
 ): Promise<ContractResult> {
   const length = request.headers.get('Content-Length');
   if (length !== null && Number(length) > MAX_BODY_BYTES) {
@@ -102,6 +106,12 @@ async function readBody(
     return violation('body_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`, 413);
   }
   if (spec.body === 'none') {
+    if (bytes.byteLength > 0 && wire === 'released' && spec.route === 'session.destroy') {
+      return violation(
+        'wrong_wire',
+        'This Cloud speaks the released wire: session destroy takes no body (the Bearer token is the session)',
+      );
+    }
     if (bytes.byteLength > 0) return violation('body_not_allowed', 'This call takes no body');
     return { ok: true, token, body: undefined };
   }
@@ -115,6 +125,12 @@ async function readBody(
     return violation('invalid_json', 'The body is not valid JSON');
   }
   if (!isRecord(parsed)) return violation('invalid_body', 'The body must be a JSON object');
+  if (wire === 'released' && (Object.hasOwn(parsed, 'ok') || Object.hasOwn(parsed, 'data'))) {
+    return violation(
+      'wrong_wire',
+      'This Cloud speaks the released wire: bodies are raw JSON, not a {ok,data} envelope',
+    );
+  }
   return { ok: true, token, body: parsed };
 }
 

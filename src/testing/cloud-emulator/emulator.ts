@@ -7,7 +7,7 @@ import { enforceContract } from './contract.js';
 import { type ControlTarget, handleControl } from './control-api.js';
 import { FaultQueue, faultResponse } from './faults.js';
 import { resolveOptions } from './options.js';
-import { errorResponse } from './responses.js';
+import { errorResponse, toReleasedAnswer } from './responses.js';
 import { matchRoute, type RouteSpec } from './routes.js';
 import { EmulatorStore } from './store.js';
 import type {
@@ -38,8 +38,9 @@ const ZERO_COUNTS: Readonly<Record<EmulatorRoute, number>> = {
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Creates an in-memory Mastra Cloud that speaks wire contract v1 strictly: PKCE login, code
- * exchange, token verification, sessions, users and permissions, plus fault injection, call
+ * Creates an in-memory Mastra Cloud that speaks one wire profile strictly (`wire`: `v1`, the
+ * default, or `released`; CONTRACT 1 / 1b): PKCE login, code exchange, token verification,
+ * sessions, users and permissions (v1), project API tokens (released), plus fault injection, call
  * counters and an optional HTTP control API. Import from `mastra-edge-auth/testing`.
  *
  * @param options - see {@link CloudEmulatorOptions}; only `projectId` is required.
@@ -80,12 +81,13 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     if (spec.api && config.latencyMs > 0) await sleep(config.latencyMs, signal);
-    const contract = await enforceContract(request, spec, config.projectId);
+    const contract = await enforceContract(request, spec, config.projectId, config.wire);
     if (!contract.ok) return contract.response;
     const plan = faults.take(spec.route, spec.api);
     if (plan.delayMs > 0) await sleep(plan.delayMs, signal);
     if (plan.decisive !== undefined) return faultResponse(plan.decisive, spec.route, signal);
     const ctx: RouteContext = {
+      wire: config.wire,
       store,
       projectId: config.projectId,
       url,
@@ -113,20 +115,29 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
     }
   }
 
+  /** The answer in the wire spoken: handlers write v1 envelopes; the released wire takes them off. */
+  function spoken(response: Response): Promise<Response> {
+    return config.wire === 'released' ? toReleasedAnswer(response) : Promise.resolve(response);
+  }
+
   async function handle(request: Request, signal: AbortSignal | undefined): Promise<Response> {
     const url = new URL(request.url);
-    const match = matchRoute(url.pathname, config.apiPrefix, config.controlApi);
+    const match = matchRoute(url.pathname, config.apiPrefix, config.controlApi, config.wire);
     if (match.kind === 'control') return handleControl(request, match.action, control);
     total += 1;
     if (match.kind === 'unknown') {
       record({ method: request.method, path: url.pathname, route: 'unknown', status: 404 });
-      return errorResponse(404, 'not_found', 'No such route');
+      return spoken(errorResponse(404, 'not_found', 'No such route'));
+    }
+    if (match.kind === 'wrong_wire') {
+      record({ method: request.method, path: url.pathname, route: 'unknown', status: 400 });
+      return spoken(errorResponse(400, 'wrong_wire', match.message));
     }
     const { route } = match.spec;
     counts.set(route, (counts.get(route) ?? 0) + 1);
     let status = 0;
     try {
-      const response = await answer(request, url, match.spec, match.userSegment, signal);
+      const response = await spoken(await answer(request, url, match.spec, match.userSegment, signal));
       status = response.status;
       return response;
     } finally {
@@ -141,6 +152,7 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
   }
 
   const emulator: CloudEmulator = {
+    wire: config.wire,
     fetch(request: Request): Promise<Response> {
       const signal: AbortSignal | undefined = request.signal ?? undefined;
       return handle(request, signal);
@@ -174,6 +186,14 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
       if (ttl !== undefined && !isPositiveInteger(ttl))
         throw new TypeError('issueToken: opts.ttlSeconds must be a positive integer');
       return store.issueToken(id, ttl).token;
+    },
+    issueApiToken(): string {
+      if (config.wire !== 'released') {
+        throw new TypeError(
+          'issueApiToken: project API tokens belong to the released wire (createCloudEmulator({ wire: "released" }))',
+        );
+      }
+      return store.issueApiToken();
     },
     revokeToken(token: string): void {
       if (typeof token !== 'string') throw new TypeError('revokeToken: token must be a string');

@@ -1,5 +1,5 @@
 /**
- * The Mastra Cloud emulator: an in-memory Cloud speaking wire contract v1, for tests, the local
+ * The Mastra Cloud emulator: an in-memory Cloud speaking wire v1 or released, for tests, the local
  * demo and benchmarks.
  *
  * @module
@@ -15,5 +15,6 @@ export {
   type EmulatorLogEntry,
   type EmulatorRoute,
   type EmulatorUser,
+  type EmulatorWire,
   ROLE_PERMISSIONS,
 } from './types.js';

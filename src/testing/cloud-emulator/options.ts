@@ -1,8 +1,9 @@
 /** Checks {@link CloudEmulatorOptions} once, at construction, and fills in the defaults. */
-import { type CloudEmulatorOptions, DEMO_USER, type EmulatorUser } from './types.js';
+import { type CloudEmulatorOptions, DEMO_USER, type EmulatorUser, type EmulatorWire } from './types.js';
 import { checkUser, isIdString, isPositiveInteger } from './validate.js';
 
 export interface ResolvedOptions {
+  wire: EmulatorWire;
   projectId: string;
   apiPrefix: string;
   now: () => number;
@@ -33,7 +34,15 @@ function seconds(option: string, value: unknown, fallback: number): number {
 export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createCloudEmulator: options must be an object');
-  const { projectId, apiPrefix = '/api/v1', now = Date.now, latencyMs = 0, controlApi = true } = options;
+  const { wire = 'v1' } = options;
+  if (wire !== 'v1' && wire !== 'released') fail('wire', "must be 'v1' or 'released'");
+  const {
+    projectId,
+    apiPrefix = wire === 'released' ? '' : '/api/v1',
+    now = Date.now,
+    latencyMs = 0,
+    controlApi = true,
+  } = options;
   if (!isIdString(projectId)) fail('projectId', 'must be a non-empty string');
   if (typeof apiPrefix !== 'string' || !/^(\/[A-Za-z0-9._~-]+)*$/.test(apiPrefix)) {
     fail('apiPrefix', "must be '' or a path like '/api/v1' (no trailing slash)");
@@ -64,6 +73,7 @@ export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
     fail('loginUserId', 'must be the id of one of the users');
 
   return {
+    wire,
     projectId,
     apiPrefix,
     now,

@@ -48,6 +48,43 @@ export function toUserWire(user: EmulatorUser): Record<string, unknown> {
   return wire;
 }
 
+/** The released verify answer of a user token: `{ sub, email, name?, avatar_url?, role }`. */
+export function toReleasedUser(user: EmulatorUser): Record<string, unknown> {
+  const wire: Record<string, unknown> = { sub: user.id, email: user.email };
+  if (user.name !== undefined) wire.name = user.name;
+  if (user.avatarUrl !== undefined) wire.avatar_url = user.avatarUrl;
+  wire.role = user.role;
+  return wire;
+}
+
+/**
+ * An answer in the released wire: the same answer with its v1 envelope taken off (`data` as the
+ * body; an error as `{ code, message }`; `ok: true` without data as `{}`). Answers that are not
+ * an envelope (redirects, non-JSON faults) pass unchanged.
+ */
+export async function toReleasedAnswer(response: Response): Promise<Response> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.startsWith('application/json')) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  if (typeof body !== 'object' || body === null || typeof Reflect.get(body, 'ok') !== 'boolean') {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  let raw: unknown;
+  if (Reflect.get(body, 'ok') === true) raw = Reflect.get(body, 'data') ?? {};
+  else {
+    const error: unknown = Reflect.get(body, 'error');
+    const detail = typeof error === 'object' && error !== null ? error : {};
+    raw = { code: Reflect.get(detail, 'code'), message: Reflect.get(detail, 'message') };
+  }
+  return new Response(JSON.stringify(raw), { status: response.status, headers: response.headers });
+}
+
 /** `SessionWire = { id, user_id, expires_at, created_at }`. */
 export function toSessionWire(session: SessionRecord): Record<string, unknown> {
   return {

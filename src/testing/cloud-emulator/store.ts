@@ -51,6 +51,7 @@ export class EmulatorStore {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly codes = new Map<string, CodeRecord>();
+  private readonly apiTokens = new Set<string>();
   loginUserId: string;
 
   constructor(private readonly config: StoreConfig) {
@@ -70,6 +71,18 @@ export class EmulatorStore {
     this.tokens.clear();
     this.sessions.clear();
     this.codes.clear();
+    this.apiTokens.clear();
+  }
+
+  /** Issues a project API token (no user, no session, no expiry). */
+  issueApiToken(): string {
+    const token = `pat_${randomId()}`;
+    this.apiTokens.add(token);
+    return token;
+  }
+
+  isApiToken(token: string): boolean {
+    return this.apiTokens.has(token);
   }
 
   /** Adds or replaces a (validated) user, stamping `createdAt` from the clock when absent. */
@@ -100,6 +113,7 @@ export class EmulatorStore {
 
   /** Forgets a token and ends its session. */
   revokeToken(token: string): void {
+    this.apiTokens.delete(token);
     const record = this.tokens.get(token);
     if (record === undefined) return;
     this.tokens.delete(token);

@@ -17,11 +17,20 @@ export interface EmulatorUser {
   metadata?: Record<string, unknown>;
 }
 
+/** The wire profile an emulator speaks (CONTRACT 1 `v1`, 1b `released`). */
+export type EmulatorWire = 'v1' | 'released';
+
 /** Options of {@link createCloudEmulator}. */
 export interface CloudEmulatorOptions {
+  /**
+   * The wire profile spoken, strictly: `'v1'` (default: `/api/v1`, `{ok,data}` envelope, users
+   * endpoints) or `'released'` (root paths, raw JSON, the access token as the session). A request
+   * of the other profile (its path, its envelope, its destroy body) is a 400 saying so.
+   */
+  wire?: EmulatorWire;
   /** The project id every API call must send as `X-Project-ID` (and `/auth/oss` as `project_id`). */
   projectId: string;
-  /** API path prefix; default `/api/v1`. */
+  /** API path prefix; default `/api/v1` (v1) or `''` (released). */
   apiPrefix?: string;
   /** Millisecond clock deciding every expiry; default `Date.now`. Move it to test expiry. */
   now?: () => number;
@@ -79,7 +88,7 @@ export interface EmulatorLogEntry {
   status: number;
 }
 
-/** An in-memory Mastra Cloud speaking wire contract v1. */
+/** An in-memory Mastra Cloud speaking one wire profile (v1 or released). */
 export interface CloudEmulator {
   /**
    * The Web-standard handler (`Request` in, `Response` out); honours `request.signal`. Rejects
@@ -98,6 +107,14 @@ export interface CloudEmulator {
   addUser(user: EmulatorUser): void;
   /** Chooses who `/auth/oss` signs in. @throws TypeError for an unknown user id. */
   setLoginUser(userId: string): void;
+  /** The wire profile spoken. */
+  readonly wire: EmulatorWire;
+  /**
+   * Issues a project API token (released profile), which verifies as
+   * `{ valid: true, role: "api", token_type: "project_api_token" }`.
+   * @throws TypeError on a v1 emulator (v1 has no project API tokens)
+   */
+  issueApiToken(): string;
   /** Issues a Cloud token (and its session) for a user. @throws TypeError for an unknown user or bad TTL. */
   issueToken(userId: string, opts?: { ttlSeconds?: number }): string;
   /** Revokes a token (and ends its session); unknown tokens are ignored. */
