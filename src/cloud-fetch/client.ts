@@ -13,6 +13,7 @@ import { type ResolvedOptions, resolveOptions } from './options.js';
 import type { ExchangeAnswer, SessionAnswer } from './profiles.js';
 import { attemptCall, type CallSpec } from './request.js';
 import { withRetries } from './retry.js';
+import { tokenSessionId } from './session-id.js';
 import type {
   CloudClientOptions,
   CloudExchangeParams,
@@ -22,7 +23,6 @@ import type {
   CloudUser,
   CloudVerifyResult,
 } from './types.js';
-import { tokenSessionId } from './session-id.js';
 import { assertRedirectUri, buildLoginUrl, buildLogoutUrl, userPath } from './urls.js';
 
 // RFC 7636 section 4.1: 43 to 128 unreserved characters.
