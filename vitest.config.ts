@@ -27,6 +27,26 @@ const shared = 'test/**/*.test.ts';
 const nodeOnly = 'test/**/*.node.test.ts';
 const workersOnly = 'test/**/*.workers.test.ts';
 
+// Two Cloud wire profiles (CONTRACT 1 and 1b): the suites that talk to Cloud run once per profile
+// in each runtime (`test/wire.ts` reads the profile a project provides). Everything else (codecs,
+// parsers, policies) does not depend on the wire and runs once.
+const wireSuites = [
+  'test/cloud-fetch/against-emulator.test.ts',
+  'test/provider/**/*.test.ts',
+  'test/composite/**/*.test.ts',
+  'test/gateway/**/*.test.ts',
+  'test/mastra/**/*.test.ts',
+];
+
+const workersPool = () =>
+  cloudflareTest({
+    miniflare: {
+      compatibilityDate: '2026-04-20',
+      compatibilityFlags: ['nodejs_compat'],
+      kvNamespaces: ['AUTH_KV'],
+    },
+  });
+
 export default defineConfig({
   test: {
     projects: [
@@ -34,23 +54,35 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          provide: { cloudWire: 'v1' },
           include: [shared],
           exclude: [workersOnly, '**/node_modules/**'],
         },
       },
       {
-        plugins: [
-          cloudflareTest({
-            miniflare: {
-              compatibilityDate: '2026-04-20',
-              compatibilityFlags: ['nodejs_compat'],
-              kvNamespaces: ['AUTH_KV'],
-            },
-          }),
-        ],
+        plugins: [workersPool()],
         test: {
           name: 'workers',
+          provide: { cloudWire: 'v1' },
           include: [shared],
+          exclude: [nodeOnly, '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'node-released',
+          environment: 'node',
+          provide: { cloudWire: 'released' },
+          include: wireSuites,
+          exclude: [workersOnly, '**/node_modules/**'],
+        },
+      },
+      {
+        plugins: [workersPool()],
+        test: {
+          name: 'workers-released',
+          provide: { cloudWire: 'released' },
+          include: wireSuites,
           exclude: [nodeOnly, '**/node_modules/**'],
         },
       },

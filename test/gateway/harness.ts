@@ -12,6 +12,7 @@ import {
   type GatewayOptions,
 } from '../../src/gateway/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 
 export const GATEWAY = 'https://gw.example';
 export const CLOUD = 'https://cloud.example';
@@ -56,6 +57,7 @@ export function createHarness(
 ): Harness {
   const { tokenTtlSeconds, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
+    wire: WIRE,
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
   });
@@ -98,6 +100,7 @@ export function createHarness(
     BUSINESS_JWT_TOKEN: SERVICE_TOKEN,
     PLAYGROUND_JWT_TOKEN: PLAYGROUND_TOKEN,
     AUTH_KV: kv,
+    MASTRA_CLOUD_WIRE: WIRE,
     ...env,
   };
   const send = (path: string, init?: RequestInit) =>

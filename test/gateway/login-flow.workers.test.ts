@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeUserHeader } from '../../src/gateway/index.js';
 import { Sealer } from '../../src/provider/seal.js';
 import { DEMO_USER } from '../../src/testing/index.js';
-import { createHarness, GATEWAY, type Harness, jsonOf, SESSION_SECRET } from './harness.js';
+import { WIRE } from '../wire.js';
+import { CLOUD, createHarness, GATEWAY, type Harness, jsonOf, SESSION_SECRET } from './harness.js';
 import { authKv } from './workers-env.js';
 
 const SESSION = '__Host-mastra_session';
@@ -88,7 +89,15 @@ describe('browser login', () => {
     expect(logout.status).toBe(200);
     const body = await jsonOf(logout);
     expect(body.ok).toBe(true);
-    expect(String(body.logoutUrl)).toMatch(/^https:\/\/cloud\.example\/auth\/logout\?redirect_uri=/);
+    const logoutUrl = new URL(String(body.logoutUrl));
+    expect(`${logoutUrl.origin}${logoutUrl.pathname}`).toBe(`${CLOUD}/auth/logout`);
+    // Each wire's own logout query; the released one names who leaves (id_token_hint).
+    const back = WIRE === 'released' ? 'post_logout_redirect_uri' : 'redirect_uri';
+    expect(logoutUrl.searchParams.get(back)).toBe(`${GATEWAY}/`);
+    expect(logoutUrl.searchParams.has('id_token_hint')).toBe(WIRE === 'released');
+    const atCloud = await h.emulator.fetch(new Request(logoutUrl, { redirect: 'manual' }));
+    expect(atCloud.status).toBe(302);
+    expect(atCloud.headers.get('Location')).toBe(`${GATEWAY}/`);
     expect(
       logout.headers.getSetCookie().some((c) => c.startsWith(`${SESSION}=;`) && /Max-Age=0/.test(c)),
     ).toBe(true);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTH_ROUTES, createGateway } from '../../src/gateway/index.js';
 import { MemoryKVStore } from '../../src/kv-session/index.js';
 import { DEMO_USER } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 import { createHarness, jsonOf, SERVICE_TOKEN, SESSION_SECRET } from './harness.js';
 
 const API = { Accept: 'application/json' };
@@ -47,7 +48,7 @@ describe('configuration', () => {
     expect(JSON.parse(text)).toEqual({
       ok: true,
       cloudAuth: true,
-      cloudWire: 'v1',
+      cloudWire: WIRE,
       upstream: 'url',
       kv: true,
       secureCookies: true,

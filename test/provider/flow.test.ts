@@ -10,6 +10,7 @@ import {
   Sealer,
 } from '../../src/provider/index.js';
 import { createCloudEmulator, ManualClock } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 import {
   ALICE,
   CALLBACK,
@@ -23,9 +24,14 @@ import {
 
 function setup(secure = true) {
   const clock = new ManualClock();
-  const cloud = createCloudEmulator({ projectId: PROJECT, now: () => clock.now(), users: [ALICE] });
+  const cloud = createCloudEmulator({
+    wire: WIRE,
+    projectId: PROJECT,
+    now: () => clock.now(),
+    users: [ALICE],
+  });
   const deps: LoginFlowDeps = {
-    client: clientFor(cloud),
+    client: clientFor(cloud, clock),
     sealer: new Sealer(SECRET),
     ledger: new MemoryUsedStateLedger(clock),
     secureCookies: secure,

@@ -9,6 +9,7 @@ import {
   KVDouble,
   ManualClock,
 } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 
 export const PROJECT = 'proj_provider';
 export const CLOUD = 'https://cloud.test';
@@ -37,8 +38,15 @@ export interface Harness {
 }
 
 /** A client on the emulator, without retries (an outage is reported at once). */
-export function clientFor(cloud: CloudEmulator): MastraCloudClient {
-  return new MastraCloudClient({ projectId: PROJECT, baseUrl: CLOUD, fetch: cloud.fetcher, retries: 0 });
+export function clientFor(cloud: CloudEmulator, clock?: { now(): number }): MastraCloudClient {
+  return new MastraCloudClient({
+    projectId: PROJECT,
+    baseUrl: CLOUD,
+    wire: WIRE,
+    fetch: cloud.fetcher,
+    retries: 0,
+    ...(clock !== undefined && { now: () => clock.now() }),
+  });
 }
 
 /**
@@ -52,10 +60,15 @@ export function harness(
   kvOptions: { locations?: string[]; replicationLagMs?: number } = {},
 ): Harness {
   const clock = new ManualClock();
-  const cloud = createCloudEmulator({ projectId: PROJECT, now: () => clock.now(), users: [ALICE, BOB] });
+  const cloud = createCloudEmulator({
+    wire: WIRE,
+    projectId: PROJECT,
+    now: () => clock.now(),
+    users: [ALICE, BOB],
+  });
   const kv = new KVDouble({ clock, locations: kvOptions.locations ?? ['main', 'other'], ...kvOptions });
   const store = kv.location('main');
-  const client = clientFor(cloud);
+  const client = clientFor(cloud, clock);
   const build = (extra: Partial<MastraCloudAuthProviderOptions>, kvStore: KVStore) =>
     new MastraCloudAuthProvider({
       projectId: PROJECT,

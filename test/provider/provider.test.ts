@@ -13,11 +13,13 @@ import {
   MastraCloudAuthProvider,
   type MastraCloudAuthProviderOptions,
 } from '../../src/provider/index.js';
+import { WIRE } from '../wire.js';
 import { ALICE, BOB, CLOUD, harness, mastraLogin, mastraRequest, PROJECT, SECRET } from './helpers.js';
 
 const base: MastraCloudAuthProviderOptions = {
   projectId: PROJECT,
   cloudBaseUrl: CLOUD,
+  wire: WIRE,
   sessionSecret: SECRET,
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CAPABILITIES } from '../wire.js';
 import { ALICE, BOB, harness, mastraLogin, mastraRequest } from './helpers.js';
 
 describe('users', () => {
@@ -34,7 +35,7 @@ describe('users', () => {
 });
 
 describe('RBAC', () => {
-  it('gives roles from the user and permissions from Cloud, cached, with wildcards', async () => {
+  it('gives roles from the user and permissions from Cloud (or its role), cached, with wildcards', async () => {
     const h = harness();
     const token = h.cloud.issueToken(ALICE.id);
     const user = (await h.provider.authenticateToken(token, mastraRequest()))!;
@@ -47,8 +48,19 @@ describe('RBAC', () => {
     expect(await h.provider.hasAllPermissions(user, ['agents:read', 'workflows:execute'])).toBe(true);
     expect(await h.provider.hasAllPermissions(user, ['agents:read', 'agents:delete'])).toBe(false);
     expect(await h.provider.hasAnyPermission(user, ['agents:delete', 'tools:write'])).toBe(true);
-    expect(h.cloud.calls('users.permissions')).toBe(1);
-    expect(h.kv.records().some((r) => /^perm:[A-Za-z0-9_-]{43}$/.test(r.key))).toBe(true);
+    // A Cloud with a permissions endpoint is asked once (then the cache answers); one without
+    // is never asked: the role maps to permissions.
+    const asked = CAPABILITIES.hasUsersEndpoint;
+    expect(h.cloud.calls('users.permissions')).toBe(asked ? 1 : 0);
+    expect(h.kv.records().some((r) => /^perm:[A-Za-z0-9_-]{43}$/.test(r.key))).toBe(asked);
+  });
+
+  it('maps each role to the default permissions when Cloud has no permissions endpoint', async () => {
+    const h = harness();
+    const bob = (await h.provider.authenticateToken(h.cloud.issueToken(BOB.id), mastraRequest()))!;
+    // BOB is a viewer in both Clouds: Cloud's own list and the default mapping agree.
+    expect(await h.provider.getPermissions(bob)).toEqual(['*:read']);
+    expect(await h.provider.hasPermission(bob, 'agents:execute')).toBe(false);
   });
 
   it('gives no permissions to a user it did not produce, without asking Cloud', async () => {
@@ -60,7 +72,7 @@ describe('RBAC', () => {
     expect(h.cloud.calls('users.permissions')).toBe(0);
   });
 
-  it('reports a permissions outage as unavailable', async () => {
+  it.runIf(CAPABILITIES.hasUsersEndpoint)('reports a permissions outage as unavailable', async () => {
     const h = harness();
     const user = (await h.provider.authenticateToken(h.cloud.issueToken(BOB.id), mastraRequest()))!;
     h.cloud.injectFault({ route: 'users.permissions', kind: 'http_error', status: 500 });

@@ -85,7 +85,7 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
     if (!contract.ok) return contract.response;
     const plan = faults.take(spec.route, spec.api);
     if (plan.delayMs > 0) await sleep(plan.delayMs, signal);
-    if (plan.decisive !== undefined) return faultResponse(plan.decisive, spec.route, signal);
+    if (plan.decisive !== undefined) return faultResponse(plan.decisive, spec.route, signal, config.wire);
     const ctx: RouteContext = {
       wire: config.wire,
       store,

@@ -1,7 +1,7 @@
 /** Injected failures: which apply to a request, and the answer each one gives. */
 import { waitForAbort } from './abort.js';
 import { errorResponse, rawJsonResponse, redirectResponse } from './responses.js';
-import type { EmulatorFault, EmulatorRoute } from './types.js';
+import type { EmulatorFault, EmulatorRoute, EmulatorWire } from './types.js';
 
 /** Where the `redirect` fault sends clients: a host that never resolves (RFC 6761 `.invalid`). */
 export const FAULT_REDIRECT_LOCATION = 'https://elsewhere.invalid/moved';
@@ -55,7 +55,9 @@ export class FaultQueue {
 }
 
 /**
- * The answer a decisive fault gives.
+ * The answer a decisive fault gives. In the released wire, which has no in-band failures,
+ * `ok_false` is the same refusal sent the released way: its status as the HTTP status, with
+ * `{ code, message }`.
  *
  * @throws TypeError `fetch failed` for `network_error`; the signal's reason when a `hang` is aborted.
  */
@@ -63,7 +65,11 @@ export async function faultResponse(
   fault: DecisiveFault,
   route: EmulatorRoute,
   signal: AbortSignal | undefined,
+  wire: EmulatorWire = 'v1',
 ): Promise<Response> {
+  if (fault.kind === 'ok_false' && wire === 'released') {
+    return errorResponse(fault.status, fault.code ?? 'injected', fault.message ?? 'Injected failure');
+  }
   switch (fault.kind) {
     case 'http_error':
       return errorResponse(

@@ -65,7 +65,8 @@ export type EmulatorRoute =
  * A failure to inject. `route` limits it to one route (when omitted: every API route under the
  * prefix, not the browser routes); `times` limits how many requests it hits (default: until
  * cleared). `delay` faults add up and let the request continue; the first other matching fault
- * decides the answer.
+ * decides the answer. A released emulator (no envelope) sends `ok_false` as HTTP `status` with
+ * `{ code, message }`, `ok_without_data` as `{}` and `bad_shape` as a body of the wrong shape.
  */
 export type EmulatorFault = { route?: EmulatorRoute; times?: number } & (
   | { kind: 'http_error'; status: number }
