@@ -1,6 +1,7 @@
 /**
  * Every client call against the Cloud emulator (`mastra-edge-auth/testing`): a full PKCE login,
- * the token, session and user calls, and each injected fault mapped to its error family.
+ * the token, session and user calls, and each injected fault mapped to its error family. Runs once
+ * per wire profile (see test/wire.ts): client and emulator speak the project's profile.
  */
 import { describe, expect, it } from 'vitest';
 import { type CloudClientOptions, MastraCloudClient } from '../../src/cloud-fetch/index.js';
@@ -11,6 +12,7 @@ import {
   DEMO_USER,
   type EmulatorFault,
 } from '../../src/testing/index.js';
+import { CAPABILITIES, WIRE } from '../wire.js';
 import { rejectionOf } from './fixtures.js';
 
 const PROJECT = 'proj_emu';
@@ -29,10 +31,12 @@ async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
   return { verifier, challenge: base64url(new Uint8Array(digest)) };
 }
 
-function setup(options: Partial<CloudClientOptions> = {}, now?: () => number) {
-  const cloud = createCloudEmulator(now === undefined ? { projectId: PROJECT } : { projectId: PROJECT, now });
+function setup(options: Partial<CloudClientOptions> = {}, clock: () => number = fixedClock()) {
+  const cloud = createCloudEmulator({ wire: WIRE, projectId: PROJECT, now: clock });
   const sleeps: number[] = [];
   const client = new MastraCloudClient({
+    wire: WIRE,
+    now: clock,
     projectId: PROJECT,
     baseUrl: `${BASE}/`,
     fetch: cloud.fetcher,
@@ -43,6 +47,12 @@ function setup(options: Partial<CloudClientOptions> = {}, now?: () => number) {
     ...options,
   });
   return { cloud, client, sleeps };
+}
+
+/** One clock for Cloud and client, so session times the client derives compare exactly. */
+function fixedClock(): () => number {
+  const start = Date.now();
+  return () => start;
 }
 
 /** Runs the browser half of the login against the emulator; returns the code from the 302. */
@@ -84,11 +94,14 @@ describe('PKCE login against the emulator', () => {
       role: 'owner',
     });
     expect(user.sessionToken).toBe(token);
-    expect(user.createdAt).toBeInstanceOf(Date);
+    // v1 names when the user was created; the released verify does not.
+    expect(user.createdAt === undefined).toBe(WIRE === 'released');
     expect(session.userId).toBe(DEMO_USER.id);
     expect(session.expiresAt.getTime()).toBeGreaterThan(session.createdAt.getTime());
     expect(cloud.calls('oss')).toBe(1);
     expect(cloud.calls('callback')).toBe(1);
+    // A callback that names no user is followed by one verify of the new token.
+    expect(cloud.calls('verify')).toBe(CAPABILITIES.callbackReturnsSession ? 0 : 1);
   });
 
   it('refuses a replayed code as 400 invalid_grant, without retrying', async () => {
@@ -116,20 +129,22 @@ describe('PKCE login against the emulator', () => {
 
   it('builds a logout URL the emulator redirects back from', async () => {
     const { cloud, client } = setup();
-    const response = await cloud.fetch(new Request(client.getLogoutUrl('https://app.example.com/bye')));
+    const token = cloud.issueToken(DEMO_USER.id);
+    const url = client.getLogoutUrl('https://app.example.com/bye', token);
+    const response = await cloud.fetch(new Request(url));
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('https://app.example.com/bye');
   });
 });
 
 describe('token, session and user calls against the emulator', () => {
-  it('verifies the token with its expiry', async () => {
+  it('verifies the token (with its expiry when the wire sends one)', async () => {
     const { cloud, client } = setup();
     const { token, session } = await login(cloud, client);
     const { user, expiresAt } = await client.verifyToken(token);
     expect(user).toMatchObject({ id: DEMO_USER.id, sessionToken: token });
-    expect(expiresAt).toBeInstanceOf(Date);
-    expect(expiresAt!.getTime()).toBeGreaterThanOrEqual(session.expiresAt.getTime());
+    if (WIRE === 'v1') expect(expiresAt!.getTime()).toBeGreaterThanOrEqual(session.expiresAt.getTime());
+    else expect(expiresAt).toBeUndefined();
   });
 
   it('validates the session, then destroys it, after which the token is refused', async () => {
@@ -137,27 +152,50 @@ describe('token, session and user calls against the emulator', () => {
     const { token, session } = await login(cloud, client);
     expect(await client.validateSession(token)).toEqual(session);
     await client.destroySession(token, session.id);
+    const verifies = cloud.calls('verify');
     const error = await cloudError(client.verifyToken(token));
     expect(error).toMatchObject({ status: 401, code: 'invalid_token', family: 'rejected' });
-    expect(cloud.calls('verify')).toBe(1);
+    expect(cloud.calls('verify')).toBe(verifies + 1);
   });
 
-  it('reads users (404 -> null) and the own permissions; others are forbidden', async () => {
-    const { cloud, client } = setup();
-    cloud.addUser({ id: 'a/b c', email: 'odd@example.com', role: 'viewer' });
-    const token = cloud.issueToken(DEMO_USER.id);
-    const odd = cloud.issueToken('a/b c');
-    expect(await client.getUser('a/b c', token)).toMatchObject({
-      id: 'a/b c',
-      role: 'viewer',
-      sessionToken: token,
-    });
-    expect(await client.getUser('ghost', token)).toBeNull();
-    expect(await client.getUserPermissions(DEMO_USER.id, token)).toEqual(['*']);
-    expect(await client.getUserPermissions('a/b c', odd)).toEqual(['*:read']);
-    const error = await cloudError(client.getUserPermissions('a/b c', token));
-    expect(error).toMatchObject({ status: 403, family: 'rejected' });
-  });
+  it.runIf(!CAPABILITIES.hasUsersEndpoint)(
+    'refuses user look-ups without a request when Cloud has no users endpoint',
+    async () => {
+      const { cloud, client } = setup();
+      const token = cloud.issueToken(DEMO_USER.id);
+      for (const call of [
+        client.getUser(DEMO_USER.id, token),
+        client.getUserPermissions(DEMO_USER.id, token),
+      ]) {
+        expect(await cloudError(call)).toMatchObject({
+          status: 501,
+          code: 'not_implemented',
+          family: 'rejected',
+        });
+      }
+      expect(cloud.calls()).toBe(0);
+    },
+  );
+
+  it.runIf(CAPABILITIES.hasUsersEndpoint)(
+    'reads users (404 -> null) and the own permissions; others are forbidden',
+    async () => {
+      const { cloud, client } = setup();
+      cloud.addUser({ id: 'a/b c', email: 'odd@example.com', role: 'viewer' });
+      const token = cloud.issueToken(DEMO_USER.id);
+      const odd = cloud.issueToken('a/b c');
+      expect(await client.getUser('a/b c', token)).toMatchObject({
+        id: 'a/b c',
+        role: 'viewer',
+        sessionToken: token,
+      });
+      expect(await client.getUser('ghost', token)).toBeNull();
+      expect(await client.getUserPermissions(DEMO_USER.id, token)).toEqual(['*']);
+      expect(await client.getUserPermissions('a/b c', odd)).toEqual(['*:read']);
+      const error = await cloudError(client.getUserPermissions('a/b c', token));
+      expect(error).toMatchObject({ status: 403, family: 'rejected' });
+    },
+  );
 
   it('refuses revoked and expired tokens as definitive no', async () => {
     let now = Date.UTC(2025, 0, 1);
@@ -179,7 +217,12 @@ describe('token, session and user calls against the emulator', () => {
 
   it('is refused as invalid_project with another project id', async () => {
     const { cloud } = setup();
-    const stranger = new MastraCloudClient({ projectId: 'proj_other', baseUrl: BASE, fetch: cloud.fetcher });
+    const stranger = new MastraCloudClient({
+      projectId: 'proj_other',
+      baseUrl: BASE,
+      wire: WIRE,
+      fetch: cloud.fetcher,
+    });
     const error = await cloudError(stranger.verifyToken(cloud.issueToken(DEMO_USER.id)));
     expect(error).toMatchObject({ status: 400, code: 'invalid_project', family: 'misconfigured' });
   });
@@ -210,13 +253,22 @@ describe('emulator faults', () => {
     expect(cloud.calls('callback')).toBe(1);
   });
 
-  const calls: Array<[string, (c: MastraCloudClient, token: string) => Promise<unknown>]> = [
-    ['verifyToken', (c, t) => c.verifyToken(t)],
-    ['validateSession', (c, t) => c.validateSession(t)],
+  type Call = [string, (c: MastraCloudClient, token: string) => Promise<unknown>];
+  const userCalls: Call[] = [
     ['getUser', (c, t) => c.getUser(DEMO_USER.id, t)],
     ['getUserPermissions', (c, t) => c.getUserPermissions(DEMO_USER.id, t)],
+  ];
+  const calls: Call[] = [
+    ['verifyToken', (c, t) => c.verifyToken(t)],
+    ['validateSession', (c, t) => c.validateSession(t)],
+    ...(CAPABILITIES.hasUsersEndpoint ? userCalls : []),
     ['destroySession', (c, t) => c.destroySession(t, 'sess_x')],
   ];
+  // The released destroy's answer body is ignored (CONTRACT 1b): any 2xx ends the call well.
+  const bodyIgnored = (name: string, fault: EmulatorFault) =>
+    WIRE === 'released' &&
+    name === 'destroySession' &&
+    ['non_json', 'ok_without_data', 'bad_shape'].includes(fault.kind);
   const faults: Array<[EmulatorFault, Record<string, unknown>]> = [
     [
       { kind: 'http_error', status: 500 },
@@ -246,6 +298,10 @@ describe('emulator faults', () => {
       const { cloud, client } = setup({ retries: 0, timeoutMs: 20 });
       const token = cloud.issueToken(DEMO_USER.id);
       cloud.injectFault(fault);
+      if (bodyIgnored(name, fault)) {
+        await expect(call(client, token)).resolves.toBeUndefined();
+        return;
+      }
       const error = await cloudError(call(client, token));
       expect(error).toMatchObject(expected);
       expect(error.message).not.toContain(token);
