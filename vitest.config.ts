@@ -36,6 +36,7 @@ const wireSuites = [
   'test/composite/**/*.test.ts',
   'test/gateway/**/*.test.ts',
   'test/mastra/**/*.test.ts',
+  'test/start.node.test.ts',
 ];
 
 const workersPool = () =>

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the Mastra Cloud emulator in Node, from the BUILT package (run `npm run build` first).
 //
-//   node scripts/cloud-emulator.mjs [--port 8788]      (or PORT=8788)
+//   node scripts/cloud-emulator.mjs [--port 8788] [--wire v1|released]   (or PORT, MASTRA_CLOUD_WIRE)
 //
 // Environment: PROJECT_ID (default proj_local), CLOUD_LATENCY_MS (default 0),
 // LOGIN_USER_EMAIL (the demo user's email). Binds 127.0.0.1 only. Ctrl-C stops it.
@@ -26,13 +26,15 @@ function fail(message) {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  ({ values } = parseArgs({
+    options: { port: { type: 'string' }, wire: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  }));
 } catch (error) {
   fail(error.message);
 }
 if (values.help) {
   console.log(
-    'Usage: node scripts/cloud-emulator.mjs [--port <port>]   (env: PORT, PROJECT_ID, CLOUD_LATENCY_MS, LOGIN_USER_EMAIL)',
+    'Usage: node scripts/cloud-emulator.mjs [--port <port>] [--wire v1|released]   (env: PORT, MASTRA_CLOUD_WIRE, PROJECT_ID, CLOUD_LATENCY_MS, LOGIN_USER_EMAIL)',
   );
   process.exit(0);
 }
@@ -42,6 +44,8 @@ const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535)
   fail(`--port / PORT must be a port number, got ${JSON.stringify(portText)}`);
 
+const wire = values.wire ?? (process.env.MASTRA_CLOUD_WIRE?.trim() || 'v1');
+if (wire !== 'v1' && wire !== 'released') fail(`--wire / MASTRA_CLOUD_WIRE must be 'v1' or 'released'`);
 const projectId = process.env.PROJECT_ID?.trim() || 'proj_local';
 const latencyText = process.env.CLOUD_LATENCY_MS ?? '0';
 const latencyMs = Number(latencyText);
@@ -52,7 +56,7 @@ const user = { ...DEMO_USER, email: process.env.LOGIN_USER_EMAIL || DEMO_USER.em
 
 let emulator;
 try {
-  emulator = createCloudEmulator({ projectId, latencyMs, users: [user] });
+  emulator = createCloudEmulator({ wire, projectId, latencyMs, users: [user] });
 } catch (error) {
   fail(error.message);
 }
@@ -65,7 +69,9 @@ try {
 }
 
 const { url } = server;
+const apiPrefix = wire === 'released' ? '' : '/api/v1';
 console.log(`Mastra Cloud emulator listening on ${url}
+  wire:        ${wire}      (MASTRA_CLOUD_WIRE=${wire}; API paths under ${apiPrefix || 'the origin root'})
   project id:  ${projectId}      (send as X-Project-ID; MASTRA_CLOUD_API_URL=${url})
   demo user:   ${user.id} <${user.email}> (role ${user.role}); /auth/oss signs this user in
   latency:     ${latencyMs} ms per API answer
@@ -73,7 +79,7 @@ console.log(`Mastra Cloud emulator listening on ${url}
 Get a token for the demo user through the control API:
   curl -s -X POST ${url}/__emulator/tokens -H 'Content-Type: application/json' -d '{"userId":"${user.id}"}'
 Then verify it:
-  curl -s -X POST ${url}/api/v1/auth/verify -H 'X-Project-ID: ${projectId}' -H 'Accept: application/json' -H 'Authorization: Bearer <token>'
+  curl -s -X POST ${url}${apiPrefix}/auth/verify -H 'X-Project-ID: ${projectId}' -H 'Accept: application/json' -H 'Authorization: Bearer <token>'
 
 Control API: POST /__emulator/{tokens,revoke,login-user,users,faults,reset}, DELETE /__emulator/faults, GET /__emulator/counts
 Press Ctrl-C to stop.`);

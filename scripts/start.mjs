@@ -11,7 +11,9 @@
  *
  * Ctrl-C (SIGINT) or SIGTERM stops everything.
  *
- *   node scripts/start.mjs [--port 8787] [--no-build]     (--port 0: any free port)
+ *   node scripts/start.mjs [--port 8787] [--no-build] [--wire v1|released]     (--port 0: any free port)
+ *
+ * `--wire` (or MASTRA_CLOUD_WIRE) picks the Cloud wire profile the emulator and the gateway speak.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -45,7 +47,7 @@ async function main() {
     pathToFileURL(path.join(ROOT, 'examples/demo-runner/app.mjs')).href
   );
 
-  const emulator = createCloudEmulator({ projectId: PROJECT_ID });
+  const emulator = createCloudEmulator({ projectId: PROJECT_ID, wire: args.wire });
   const cloud = await serve((request) => emulator.fetch(request), { port: 0, hostname: HOST });
   running.servers.push(cloud);
 
@@ -63,6 +65,7 @@ async function main() {
       UPSTREAM_URL: runner.url,
       MASTRA_CLOUD_API_URL: cloud.url,
       PROJECT_ID,
+      MASTRA_CLOUD_WIRE: args.wire,
       SESSION_SECRET: sessionSecret,
       BUSINESS_JWT_TOKEN: serviceToken,
       AUTH_COOKIE_SECURE: 'false',
@@ -78,7 +81,7 @@ mastra-edge-auth local demo is running (Ctrl-C stops everything):
   Signs in as     ${DEMO_USER.name} <${DEMO_USER.email}> (Cloud emulator: no password)
   Gateway         wrangler dev, worker.ts, KV in .wrangler/state
   Runner          ${runner.url}  (demo Mastra app; trusts the gateway's headers, so loopback only)
-  Cloud emulator  ${cloud.url}  (project ${PROJECT_ID})
+  Cloud emulator  ${cloud.url}  (project ${PROJECT_ID}, wire ${args.wire})
   SESSION_SECRET  ${sessionSecret}  (dev only: new on every start)
 
   Try an API call with the dev service token:
@@ -209,13 +212,18 @@ function freePort() {
 }
 
 function parseArgs(argv) {
-  const parsed = { port: Number(process.env.PORT ?? 8787), build: true };
+  const parsed = {
+    port: Number(process.env.PORT ?? 8787),
+    build: true,
+    wire: process.env.MASTRA_CLOUD_WIRE?.trim() || 'v1',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--no-build') parsed.build = false;
     else if (arg === '--port') parsed.port = Number(argv[++i]);
+    else if (arg === '--wire') parsed.wire = argv[++i];
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/start.mjs [--port 8787] [--no-build]');
+      console.log('usage: node scripts/start.mjs [--port 8787] [--no-build] [--wire v1|released]');
       process.exit(0);
     } else {
       console.error(`unknown argument: ${arg}`);
@@ -224,6 +232,10 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(parsed.port) || parsed.port < 0 || parsed.port > 65535) {
     console.error('--port must be 0-65535');
+    process.exit(2);
+  }
+  if (parsed.wire !== 'v1' && parsed.wire !== 'released') {
+    console.error("--wire / MASTRA_CLOUD_WIRE must be 'v1' or 'released'");
     process.exit(2);
   }
   return parsed;

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WIRE } from './wire.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READY_MS = 150_000;
@@ -74,9 +75,13 @@ describe('npm start', () => {
     child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      // The project's wire profile, chosen the way a user would: MASTRA_CLOUD_WIRE=released npm start.
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', MASTRA_CLOUD_WIRE: WIRE },
     });
     const base = await waitForUrl(child);
+    expect(output).toContain(`wire ${WIRE}`);
+    const health = await fetch(`${base}/auth/health`);
+    expect(await health.json()).toMatchObject({ cloudWire: WIRE });
     expect(output).toMatch(/Signs in as\s+Demo User <demo@example\.com>/);
     expect(output).toMatch(/SESSION_SECRET\s+\S+\s+\(dev only/);
 
