@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 import { CookieJar, navigate } from './cookie-jar.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,6 +36,7 @@ function appEnv(): Record<string, string> {
   return {
     PROJECT_ID,
     MASTRA_CLOUD_API_URL: cloud.url,
+    MASTRA_CLOUD_WIRE: WIRE,
     SESSION_SECRET,
     BUSINESS_JWT_TOKEN: SERVICE_TOKEN,
     AUTH_COOKIE_SECURE: 'false',
@@ -45,7 +47,7 @@ beforeAll(async () => {
   if (!existsSync(`${ROOT}dist/index.js`)) {
     throw new Error('examples/mastra-app imports mastra-edge-auth from dist/: run `npm run build` first');
   }
-  emulator = createCloudEmulator({ projectId: PROJECT_ID, users: [USER] });
+  emulator = createCloudEmulator({ wire: WIRE, projectId: PROJECT_ID, users: [USER] });
   cloud = await serve((request) => emulator.fetch(request));
 });
 

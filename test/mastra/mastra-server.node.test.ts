@@ -10,6 +10,7 @@ import type { IMastraAuthProvider, MastraAuthRequest } from '../../src/mastra/in
 import { getRequestHeader } from '../../src/mastra/index.js';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { WIRE } from '../wire.js';
 import { CookieJar, navigate } from './cookie-jar.js';
 import { type RunningMastra, startMastra } from './harness.js';
 
@@ -61,6 +62,7 @@ function env() {
   return {
     PROJECT_ID,
     MASTRA_CLOUD_API_URL: cloud.url,
+    MASTRA_CLOUD_WIRE: WIRE,
     BUSINESS_JWT_TOKEN: BUSINESS_TOKEN,
     PLAYGROUND_JWT_TOKEN: PLAYGROUND_TOKEN,
     SESSION_SECRET,
@@ -76,7 +78,12 @@ function cloudAuth() {
 }
 
 beforeAll(async () => {
-  emulator = createCloudEmulator({ projectId: PROJECT_ID, users: [ALICE, BOB], loginUserId: ALICE.id });
+  emulator = createCloudEmulator({
+    wire: WIRE,
+    projectId: PROJECT_ID,
+    users: [ALICE, BOB],
+    loginUserId: ALICE.id,
+  });
   cloud = await serve((request) => emulator.fetch(request));
   server = await startMastra({ auth: cloudAuth() });
   const auth = cloudAuth();
