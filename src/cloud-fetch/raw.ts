@@ -60,8 +60,10 @@ function rawFailure(
   const detail = isPlainObject(body) ? body : {};
   const wireCode = own(detail, 'code');
   const wireMessage = own(detail, 'message');
-  const code =
-    typeof wireCode === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(wireCode) ? wireCode : undefined;
+  const code = familyKeeping(
+    status,
+    typeof wireCode === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(wireCode) ? wireCode : undefined,
+  );
   const said = typeof wireMessage === 'string' ? sanitizeMessage(wireMessage, redact) : '';
   const head = `${label}: Cloud answered ${status}${code === undefined ? '' : ` ${code}`}`;
   return new CloudApiError(said.length > 0 ? `${head}: ${said}` : head, {
@@ -69,4 +71,24 @@ function rawFailure(
     ...(code !== undefined && { code }),
     retryAfter,
   });
+}
+
+const REJECTION_CODES = new Set(['invalid_token', 'token_expired', 'invalid_grant', 'not_implemented']);
+const OUTAGE_CODES = new Set<string>([
+  WIRE_ERROR_CODES.timeout,
+  WIRE_ERROR_CODES.networkError,
+  WIRE_ERROR_CODES.badResponse,
+  WIRE_ERROR_CODES.redirect,
+]);
+
+/**
+ * In the released wire the HTTP status decides (CONTRACT 1b): 408, 429 and 5xx are an outage,
+ * other 4xx a refusal. Cloud's `code` is kept unless it would move the answer to the other family.
+ */
+function familyKeeping(status: number, code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const outage = status === 408 || status === 429 || status >= 500;
+  if (outage && REJECTION_CODES.has(code)) return undefined;
+  if (!outage && OUTAGE_CODES.has(code)) return undefined;
+  return code;
 }

@@ -43,7 +43,7 @@ function classify(status: number, code: string | undefined): ErrorFamily {
   if (code === 'invalid_token' || code === 'token_expired' || code === 'invalid_grant') return 'rejected';
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return 'unavailable';
   if (status === 0 || status === 408 || status === 429 || status >= 500) {
-    return status === 501 ? 'rejected' : 'unavailable';
+    return status === 501 && code === 'not_implemented' ? 'rejected' : 'unavailable';
   }
   return 'rejected';
 }
