@@ -122,6 +122,29 @@ describe('createCloudAuth', () => {
     expect(error).toMatchObject({ setting: 'PROJECT_ID', family: 'misconfigured', status: 500 });
   });
 
+  it('passes the wire profile from MASTRA_CLOUD_WIRE, or the wire option, to the Cloud provider', () => {
+    const { factory, configs } = cloudFactory();
+    createCloudAuth({ ...CLOUD_ENV, MASTRA_CLOUD_WIRE: 'released' }, { cloudProviderFactory: factory });
+    createCloudAuth(CLOUD_ENV, { cloudProviderFactory: factory, wire: 'released' });
+    createCloudAuth(
+      { ...CLOUD_ENV, MASTRA_CLOUD_WIRE: 'released' },
+      { cloudProviderFactory: factory, wire: 'v1' },
+    );
+    expect(configs.map((c) => c.wire)).toEqual(['released', 'released', 'v1']);
+    const error = thrownBy(() =>
+      createCloudAuth({ ...CLOUD_ENV, MASTRA_CLOUD_WIRE: 'v2' }, { cloudProviderFactory: factory }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'MASTRA_CLOUD_WIRE' });
+    expect(String(error)).not.toContain('v2');
+    expect(() => createCloudAuth(CLOUD_ENV, { wire: 'v2' as 'v1' })).toThrow(
+      /"options\.wire" must be one of/,
+    );
+    // The default provider speaks it.
+    const auth = createCloudAuth({ ...CLOUD_ENV, MASTRA_CLOUD_WIRE: 'released' });
+    expect(auth.providers.map((p) => p.name)).toEqual(['simple', 'mastra-cloud']);
+  });
+
   it('builds the real MastraCloudAuthProvider by default when Cloud auth is on', () => {
     const auth = createCloudAuth(CLOUD_ENV);
     expect(auth.providers.map((p) => p.name)).toEqual(['simple', 'mastra-cloud']);

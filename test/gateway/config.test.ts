@@ -91,8 +91,25 @@ describe('parseConfig', () => {
     [{ AUTH_KV: undefined }, 'AUTH_KV'],
     [{ AUTH_KV: { get: 1 } }, 'AUTH_KV'],
     [{ AUTH_COOKIE_SECURE: 'yes' }, 'AUTH_COOKIE_SECURE'],
+    [{ MASTRA_CLOUD_WIRE: 'v2' }, 'MASTRA_CLOUD_WIRE'],
+    [{ MASTRA_CLOUD_WIRE: 'Released' }, 'MASTRA_CLOUD_WIRE'],
   ])('refuses %j', (patch, setting) => {
     expect(problems({ ...base, ...patch })).toEqual([setting]);
+  });
+
+  it('reads MASTRA_CLOUD_WIRE (default v1), naming it when unknown', () => {
+    const wireOf = (env: object) => {
+      const result = parseConfig(env);
+      return result.ok ? result.config.cloud?.wire : undefined;
+    };
+    expect(wireOf(base)).toBe('v1');
+    expect(wireOf({ ...base, MASTRA_CLOUD_WIRE: '' })).toBe('v1');
+    expect(wireOf({ ...base, MASTRA_CLOUD_WIRE: ' released ' })).toBe('released');
+    const result = parseConfig({ ...base, MASTRA_CLOUD_WIRE: 'legacy' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]).toBeInstanceOf(ConfigError);
+    expect(result.problems[0]?.message).toBe("MASTRA_CLOUD_WIRE must be one of 'v1', 'released'");
   });
 
   it('prefers a service binding UPSTREAM over UPSTREAM_URL', () => {
