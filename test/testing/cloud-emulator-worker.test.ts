@@ -66,6 +66,20 @@ describe('cloud-emulator-worker (Worker module)', () => {
     );
   });
 
+  it('speaks the released wire with MASTRA_CLOUD_WIRE=released', async () => {
+    const env = { PROJECT_ID: 'proj_released', MASTRA_CLOUD_WIRE: 'released' };
+    const { token } = await okData(await control(env, 'tokens', { userId: 'user_demo' }));
+    const headers = {
+      'X-Project-ID': 'proj_released',
+      Accept: 'application/json',
+      Authorization: `Bearer ${String(token)}`,
+    };
+    const verified = await call(env, '/auth/verify', { method: 'POST', headers });
+    expect(await verified.json()).toMatchObject({ sub: 'user_demo', role: 'owner' });
+    const v1Path = await call(env, '/api/v1/auth/verify', { method: 'POST', headers });
+    expect(v1Path.status).toBe(400);
+  });
+
   it('accepts CLOUD_LATENCY_MS as a string', async () => {
     const env = { PROJECT_ID: 'proj_latency', CLOUD_LATENCY_MS: '1' };
     const { token } = await okData(await control(env, 'tokens', { userId: 'user_demo' }));
@@ -87,6 +101,7 @@ describe('cloud-emulator-worker (Worker module)', () => {
     ['CLOUD_LATENCY_MS negative', { PROJECT_ID: 'p', CLOUD_LATENCY_MS: -1 }, /CLOUD_LATENCY_MS/],
     ['LOGIN_USER_EMAIL not an email', { PROJECT_ID: 'p', LOGIN_USER_EMAIL: 'me' }, /LOGIN_USER_EMAIL/],
     ['no env at all', undefined, /PROJECT_ID/],
+    ['MASTRA_CLOUD_WIRE unknown', { PROJECT_ID: 'p', MASTRA_CLOUD_WIRE: 'v2' }, /MASTRA_CLOUD_WIRE/],
   ])('answers 500 config_error naming the variable when %s', async (_name, env, message) => {
     const res = await call(env, '/api/v1/auth/verify', { method: 'POST' });
     expect(await expectError(res, 500, 'config_error')).toMatch(message);
