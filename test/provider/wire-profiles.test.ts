@@ -189,6 +189,29 @@ describe('released profile through the provider', () => {
   });
 });
 
+describe('released sign-in failures', () => {
+  it('reports an outage of the verify after the exchange as unavailable, with a fixed message', async () => {
+    const clock = new ManualClock();
+    const { cloud, provider } = onWire('released', new KVDouble({ clock }), clock);
+    cloud.injectFault({ route: 'verify', kind: 'http_error', status: 503 });
+    const error = await mastraLogin({ provider, cloud }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CloudApiError', status: 503, family: 'unavailable' });
+    expect(String((error as Error).message)).toBe(
+      'Mastra Cloud could not be reached to complete the sign-in; try again',
+    );
+    expect(cloud.calls('callback')).toBe(1);
+  });
+
+  it('refuses the sign-in when Cloud refuses the new token', async () => {
+    const clock = new ManualClock();
+    const { cloud, provider } = onWire('released', new KVDouble({ clock }), clock);
+    cloud.injectFault({ route: 'verify', kind: 'ok_false', status: 401, code: 'invalid_token' });
+    const error = await mastraLogin({ provider, cloud }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_token', family: 'rejected' });
+    expect(String((error as Error).message)).toBe('Mastra Cloud refused the sign-in; sign in again');
+  });
+});
+
 describe('provider options', () => {
   it('takes any CloudApi (structural, no instanceof) and checks wire against it', () => {
     const client = new MastraCloudClient({ projectId: PROJECT, baseUrl: CLOUD, wire: 'released' });
