@@ -53,7 +53,7 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache' | 'wire'> & { tokenTtlSeconds?: number } = {},
 ): Harness {
   const { tokenTtlSeconds, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({

@@ -57,6 +57,19 @@ describe('configuration', () => {
     for (const secret of [SESSION_SECRET, SERVICE_TOKEN]) expect(text).not.toContain(secret);
   });
 
+  it('takes the wire option over MASTRA_CLOUD_WIRE, and names a bad MASTRA_CLOUD_WIRE', async () => {
+    const chosen = createHarness(new MemoryKVStore(), { MASTRA_CLOUD_WIRE: 'v1' }, { wire: 'released' });
+    expect(await (await chosen.send('/auth/health')).json()).toMatchObject({ cloudWire: 'released' });
+    const bad = createHarness(new MemoryKVStore(), { MASTRA_CLOUD_WIRE: 'v3' });
+    const response = await bad.send('/auth/health');
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text).problems).toEqual([
+      { setting: 'MASTRA_CLOUD_WIRE', message: "MASTRA_CLOUD_WIRE must be one of 'v1', 'released'" },
+    ]);
+    expect(text).not.toContain('v3');
+  });
+
   it('serves every auth route with one method', () => {
     expect(Object.entries(AUTH_ROUTES).map(([path, route]) => `${route.method} ${path}`)).toEqual([
       'GET /auth/login',
