@@ -81,7 +81,7 @@ Get a token for the demo user through the control API:
 Then verify it:
   curl -s -X POST ${url}${apiPrefix}/auth/verify -H 'X-Project-ID: ${projectId}' -H 'Accept: application/json' -H 'Authorization: Bearer <token>'
 
-Control API: POST /__emulator/{tokens,revoke,login-user,users,faults,reset}, DELETE /__emulator/faults, GET /__emulator/counts
+Control API: POST /__emulator/{tokens,api-tokens,revoke,login-user,users,faults,reset}, DELETE /__emulator/faults, GET /__emulator/counts
 Press Ctrl-C to stop.`);
 
 let stopping = false;

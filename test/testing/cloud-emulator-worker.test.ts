@@ -78,6 +78,14 @@ describe('cloud-emulator-worker (Worker module)', () => {
     expect(await verified.json()).toMatchObject({ sub: 'user_demo', role: 'owner' });
     const v1Path = await call(env, '/api/v1/auth/verify', { method: 'POST', headers });
     expect(v1Path.status).toBe(400);
+    const apiToken = (await okData(await control(env, 'api-tokens'))).token;
+    const asApi = await call(env, '/auth/verify', {
+      method: 'POST',
+      headers: { ...headers, Authorization: `Bearer ${String(apiToken)}` },
+    });
+    expect(await asApi.json()).toEqual({ valid: true, role: 'api', token_type: 'project_api_token' });
+    const v1 = { PROJECT_ID: 'proj_v1_only' };
+    expect(await expectError(await control(v1, 'api-tokens'), 400, 'wrong_wire')).toMatch(/released wire/);
   });
 
   it('accepts CLOUD_LATENCY_MS as a string', async () => {

@@ -13,6 +13,8 @@ export interface ControlTarget {
   addUser(user: EmulatorUser): void;
   setLoginUser(userId: string): void;
   issueToken(userId: string, opts?: { ttlSeconds?: number }): string;
+  /** A project API token; throws TypeError on a v1 emulator. */
+  issueApiToken(): string;
   revokeToken(token: string): void;
   injectFault(fault: EmulatorFault): void;
   clearFaults(): void;
@@ -72,6 +74,15 @@ const ACTIONS: Record<
       return okResponse({
         token: target.issueToken(userId, ttlSeconds === undefined ? undefined : { ttlSeconds }),
       });
+    },
+  },
+  'api-tokens': {
+    POST: async (_request, target) => {
+      try {
+        return okResponse({ token: target.issueApiToken() });
+      } catch (error) {
+        return errorResponse(400, 'wrong_wire', error instanceof Error ? error.message : 'No API tokens');
+      }
     },
   },
   revoke: {

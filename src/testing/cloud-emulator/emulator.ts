@@ -227,6 +227,7 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
     addUser: (user) => emulator.addUser(user),
     setLoginUser: (userId) => emulator.setLoginUser(userId),
     issueToken: (userId, opts) => emulator.issueToken(userId, opts),
+    issueApiToken: () => emulator.issueApiToken(),
     revokeToken: (token) => emulator.revokeToken(token),
     injectFault: (fault) => emulator.injectFault(fault),
     clearFaults: () => emulator.clearFaults(),
