@@ -10,6 +10,7 @@ const base = {
   SESSION_SECRET: SECRET,
   MASTRA_CLOUD_API_URL: 'https://cloud.example/',
   PROJECT_ID: 'proj_1',
+  PUBLIC_ORIGIN: 'https://app.example',
   AUTH_KV: kv,
 };
 

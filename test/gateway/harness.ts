@@ -92,6 +92,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,
