@@ -52,12 +52,13 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number; autoApprove?: boolean } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const { tokenTtlSeconds, autoApprove, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+    ...(autoApprove !== undefined && { autoApprove }),
   });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
