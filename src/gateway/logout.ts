@@ -1,5 +1,6 @@
 import type { RouteContext } from './context.js';
 import { readOwnCookies } from './cookie-header.js';
+import { errorResponse } from './error-response.js';
 import { htmlResponse, prefersHtml } from './html.js';
 import { publicOriginOf, requirePublicOrigin } from './public-origin.js';
 import { jsonResponse } from './responses.js';
@@ -28,9 +29,17 @@ export async function logout(context: RouteContext): Promise<Response> {
     state.config.corsOrigins,
     'logout',
   );
-  const handle = readOwnCookies(request.headers.get('Cookie'), [state.sessionCookie]).get(
-    state.sessionCookie,
-  );
+  let handle: string | undefined;
+  try {
+    handle = readOwnCookies(request.headers.get('Cookie'), [state.sessionCookie]).get(state.sessionCookie);
+  } catch (error) {
+    // A duplicated or garbled session cookie is refused here too, and cleared.
+    return errorResponse(error, {
+      request,
+      onError: context.onError,
+      cookies: state.auth.getClearSessionCookies(),
+    });
+  }
   // Revocation failures (Cloud or KV down) are reported by the provider, never thrown: the
   // session is still revoked in this isolate and the cookie is cleared.
   if (handle !== undefined) await state.auth.destroySession(handle);
