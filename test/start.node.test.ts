@@ -145,6 +145,15 @@ describe('npm start', () => {
     const anonymous = await fetch(`${base}/api/whoami`);
     expect(anonymous.status).toBe(401);
 
+    // "Cloud down": the emulator is its own process; stopping it leaves the demo running.
+    const pid = Number(/pid (\d+)\)/.exec(output)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const down = await fetch(`${base}/api/whoami`, { headers: { Authorization: 'Bearer never-seen-token' } });
+    expect(down.status).toBe(503);
+    expect(output).toMatch(/\[emulator\] stopped .*Cloud is down now/);
+
     child.kill('SIGINT');
     expect(await exited(child, STOP_MS)).toBe(0);
     await expect(fetch(`${base}/auth/health`, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();

@@ -86,6 +86,7 @@ export function parseConfig(env: object): ConfigResult {
       readString(env, 'IDENTITY_SIGNING_KEY'),
       readString(env, 'IDENTITY_AUDIENCE'),
       upstream?.kind === 'url' ? upstream.origin : undefined,
+      sessionSecret,
     ),
   );
   const publicOrigin = attempt(() =>

@@ -68,6 +68,8 @@ export function parsePublicOrigin(
  * @param key - the secret (HS256 text, or an Ed25519 private JWK as JSON)
  * @param audience - `IDENTITY_AUDIENCE`, trimmed
  * @param upstreamOrigin - the `UPSTREAM_URL` origin, the default audience
+ * @param sessionSecret - `SESSION_SECRET`: the runner holds an HS256 identity key, so it must
+ *   never be the secret that seals the gateway's cookies
  * @returns the settings, or undefined when no key is set
  * @throws ConfigError naming `IDENTITY_SIGNING_KEY` or `IDENTITY_AUDIENCE`
  */
@@ -75,6 +77,7 @@ export function parseIdentitySettings(
   key: string | undefined,
   audience: string | undefined,
   upstreamOrigin: string | undefined,
+  sessionSecret?: string | undefined,
 ): IdentitySettings | undefined {
   if (key === undefined) {
     if (audience !== undefined) {
@@ -84,6 +87,12 @@ export function parseIdentitySettings(
       );
     }
     return undefined;
+  }
+  if (sessionSecret !== undefined && key === sessionSecret.trim()) {
+    throw new ConfigError(
+      'IDENTITY_SIGNING_KEY',
+      'IDENTITY_SIGNING_KEY must not be SESSION_SECRET (the runner holds it; it would open session cookies)',
+    );
   }
   let material: IdentityKeyMaterial;
   try {

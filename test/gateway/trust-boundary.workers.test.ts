@@ -15,6 +15,7 @@ import {
   PLAYGROUND_TOKEN,
   RUNNER,
   SERVICE_TOKEN,
+  SESSION_SECRET,
 } from './harness.js';
 import { authKv } from './workers-env.js';
 
@@ -116,7 +117,7 @@ describe('X-Mastra-Identity', () => {
 
   it('refuses to start with a weak key or an Ed25519 key without its private part (500 naming the setting)', async () => {
     const { publicKey } = await generateKeyPair('EdDSA', { extractable: true });
-    for (const key of ['short', JSON.stringify(await exportJWK(publicKey))]) {
+    for (const key of ['short', JSON.stringify(await exportJWK(publicKey)), SESSION_SECRET]) {
       const bad = createHarness(await authKv(), { IDENTITY_SIGNING_KEY: key });
       const response = await bad.send('/auth/health');
       expect(response.status).toBe(500);
