@@ -3,7 +3,7 @@
  * through the emulator's "Continue as" page, sees the demo runner's page, logs out with its form
  * button, lands on "Signed out", and is asked to sign in again on the next visit; a bad callback
  * shows a small HTML page. The gateway runs in Node here (the same library code the Worker runs;
- * every item is also tested in workerd at fetch level in test/gateway). The demo runner imports
+ * every item is also tested in workerd and Node at fetch level in test/gateway). The demo runner imports
  * the package by name (dist/), so `npm run build` must have run first, as CI does.
  *
  * Skips, saying so, only when no Chromium is installed (.ci/run installs it).

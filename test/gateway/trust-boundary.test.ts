@@ -1,7 +1,7 @@
 /**
- * The gateway's trust boundary, end to end in workerd with the real KV binding: what reaches the
- * runner (a signed identity it can verify, no credentials), the public origin from configuration
- * only, and the HTTP hygiene of refusals and proxied answers.
+ * The gateway's trust boundary, end to end in workerd (the real KV binding) and in Node (memory
+ * KV): what reaches the runner (a signed identity it can verify, no credentials), the public
+ * origin from configuration only, and the HTTP hygiene of refusals and proxied answers.
  */
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import {
   SERVICE_TOKEN,
   SESSION_SECRET,
 } from './harness.js';
-import { authKv } from './workers-env.js';
+import { runtimeKv } from './runtime-kv.js';
 
 const IDENTITY_SECRET = 'identity-secret-0123456789-abcdefghij';
 const SESSION = '__Host-mastra_session';
@@ -31,7 +31,10 @@ const mastraRequest = (headers: Headers) => ({
 
 let h: Harness;
 beforeEach(async () => {
-  h = createHarness(await authKv(), { IDENTITY_SIGNING_KEY: IDENTITY_SECRET, IDENTITY_AUDIENCE: 'runner' });
+  h = createHarness(await runtimeKv(), {
+    IDENTITY_SIGNING_KEY: IDENTITY_SECRET,
+    IDENTITY_AUDIENCE: 'runner',
+  });
 });
 
 async function signedInBrowser(harness: Harness = h) {
@@ -91,7 +94,7 @@ describe('X-Mastra-Identity', () => {
   });
 
   it('a client-sent X-Mastra-Identity never reaches the runner, and a public path gets none', async () => {
-    const publicPaths = createHarness(await authKv(), {
+    const publicPaths = createHarness(await runtimeKv(), {
       IDENTITY_SIGNING_KEY: IDENTITY_SECRET,
       PUBLIC_PATHS: '/health',
     });
@@ -102,7 +105,7 @@ describe('X-Mastra-Identity', () => {
   it('signs with an Ed25519 key whose public half /auth/jwks publishes (the audience defaults to UPSTREAM_URL)', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
     const jwk = await exportJWK(privateKey);
-    const ed = createHarness(await authKv(), { IDENTITY_SIGNING_KEY: JSON.stringify(jwk) });
+    const ed = createHarness(await runtimeKv(), { IDENTITY_SIGNING_KEY: JSON.stringify(jwk) });
     const jwks = await ed.send('/auth/jwks');
     expect(jwks.status).toBe(200);
     const set = await jsonOf(jwks);
@@ -118,7 +121,7 @@ describe('X-Mastra-Identity', () => {
   it('refuses to start with a weak key or an Ed25519 key without its private part (500 naming the setting)', async () => {
     const { publicKey } = await generateKeyPair('EdDSA', { extractable: true });
     for (const key of ['short', JSON.stringify(await exportJWK(publicKey)), SESSION_SECRET]) {
-      const bad = createHarness(await authKv(), { IDENTITY_SIGNING_KEY: key });
+      const bad = createHarness(await runtimeKv(), { IDENTITY_SIGNING_KEY: key });
       const response = await bad.send('/auth/health');
       expect(response.status).toBe(500);
       const text = await response.text();
@@ -160,17 +163,17 @@ describe('what reaches the runner', () => {
   });
 
   it('is a configuration error to run Cloud sign-in without PUBLIC_ORIGIN outside local development', async () => {
-    const missing = createHarness(await authKv(), { PUBLIC_ORIGIN: undefined });
+    const missing = createHarness(await runtimeKv(), { PUBLIC_ORIGIN: undefined });
     const response = await missing.send('/auth/login');
     expect(response.status).toBe(500);
     expect(await response.text()).toContain('PUBLIC_ORIGIN');
-    const fromCallback = createHarness(await authKv(), {
+    const fromCallback = createHarness(await runtimeKv(), {
       PUBLIC_ORIGIN: undefined,
       MASTRA_CLOUD_CALLBACK_URL: `${GATEWAY}/auth/callback`,
     });
     expect((await fromCallback.send('/auth/health')).status).toBe(200);
     // Local development (AUTH_COOKIE_SECURE=false) may use a loopback request's own origin, only.
-    const local = createHarness(await authKv(), { PUBLIC_ORIGIN: undefined, AUTH_COOKIE_SECURE: 'false' });
+    const local = createHarness(await runtimeKv(), { PUBLIC_ORIGIN: undefined, AUTH_COOKIE_SECURE: 'false' });
     const loopback = await local.gateway.fetch(new Request('http://127.0.0.1:8787/auth/login'), local.env);
     expect(new URL(loopback.headers.get('Location') ?? '').searchParams.get('redirect_uri')).toBe(
       'http://127.0.0.1:8787/auth/callback',
@@ -198,7 +201,7 @@ describe('HTTP hygiene', () => {
 
   it('keeps a runner Cache-Control that is already private or no-store, and merges Vary', async () => {
     const runnerSays = async (cacheControl: string) => {
-      const harness = createHarness(await authKv());
+      const harness = createHarness(await runtimeKv());
       const env = {
         ...harness.env,
         UPSTREAM: {

@@ -1,11 +1,11 @@
 /**
- * What a person in a browser meets, end to end in workerd with the real KV binding: HTML pages
- * for errors met by navigation (JSON kept for API clients), a logout that ends the visit, the
- * emulator's sign-in page, and CORS for single-page apps on allowed origins.
+ * What a person in a browser meets, end to end in workerd (the real KV binding) and in Node
+ * (memory KV): HTML pages for errors met by navigation (JSON kept for API clients), a logout that
+ * ends the visit, the emulator's sign-in page, and CORS for single-page apps on allowed origins.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CLOUD, createHarness, GATEWAY, type Harness, jsonOf, SERVICE_TOKEN } from './harness.js';
-import { authKv } from './workers-env.js';
+import { runtimeKv } from './runtime-kv.js';
 
 const SESSION = '__Host-mastra_session';
 const NAVIGATE = { Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'Sec-Fetch-Mode': 'navigate' };
@@ -14,7 +14,7 @@ const SPA = 'https://spa.example';
 
 let h: Harness;
 beforeEach(async () => {
-  h = createHarness(await authKv(), { CORS_ORIGINS: `${SPA}, https://admin.example` });
+  h = createHarness(await runtimeKv(), { CORS_ORIGINS: `${SPA}, https://admin.example` });
 });
 
 async function expectPage(response: Response, status: number, text: RegExp, link: string) {
@@ -75,7 +75,7 @@ describe('error pages', () => {
 
 describe('logout', () => {
   it('a form post ends the visit: 303 to Cloud logout, back to "Signed out", and the next visit asks to sign in', async () => {
-    const prompting = createHarness(await authKv(), {}, { autoApprove: false });
+    const prompting = createHarness(await runtimeKv(), {}, { autoApprove: false });
     const browser = prompting.browser();
     const first = await browser.navigate('/agents');
     // The emulator asks before it signs anyone in.
@@ -113,7 +113,7 @@ describe('logout', () => {
   });
 
   it('without Cloud, a form post goes straight to the signed-out page', async () => {
-    const offline = createHarness(await authKv(), { MASTRA_CLOUD_API_URL: undefined, AUTH_KV: undefined });
+    const offline = createHarness(await runtimeKv(), { MASTRA_CLOUD_API_URL: undefined, AUTH_KV: undefined });
     const response = await offline.send('/auth/logout', { method: 'POST', headers: FORM_POST });
     expect(response.status).toBe(303);
     expect(response.headers.get('Location')).toBe('/auth/signed-out');
@@ -145,7 +145,7 @@ describe('CORS_ORIGINS', () => {
     });
     expect(preflight.status).toBe(401);
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
-    const corsy = createHarness(await authKv(), { CORS_ORIGINS: SPA });
+    const corsy = createHarness(await runtimeKv(), { CORS_ORIGINS: SPA });
     const env = {
       ...corsy.env,
       UPSTREAM: {
@@ -203,7 +203,7 @@ describe('CORS_ORIGINS', () => {
 
   it('refuses a wildcard or a path in CORS_ORIGINS (500 naming it)', async () => {
     for (const value of ['*', 'https://spa.example/app', 'spa.example']) {
-      const bad = createHarness(await authKv(), { CORS_ORIGINS: value });
+      const bad = createHarness(await runtimeKv(), { CORS_ORIGINS: value });
       const response = await bad.send('/auth/health');
       expect(response.status).toBe(500);
       expect(await response.text()).toContain('CORS_ORIGINS');
