@@ -7,7 +7,8 @@ import {
   InvalidRequestError,
 } from '../errors/index.js';
 import { withoutCredentialParams } from './credential-params.js';
-import { htmlResponse, type Page, prefersHtml } from './html.js';
+import { BACK, errorPage } from './error-pages.js';
+import { htmlResponse, prefersHtml } from './html.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
 /** What the gateway tells its `onError` hook: the detail the public body leaves out, never a token. */
@@ -119,15 +120,7 @@ export function challengeResponse(
   return jsonResponse(
     401,
     { error: 'unauthorized', message: 'Authentication required.' },
-    {
-      set: {
-        'WWW-Authenticate':
-          options.refusedToken === true
-            ? `Bearer realm="${REALM}", error="invalid_token"`
-            : `Bearer realm="${REALM}"`,
-      },
-      cookies,
-    },
+    { set: challenge, cookies },
   );
 }
 
@@ -167,29 +160,6 @@ export function forbiddenResponse(request?: Request): Response {
     });
   }
   return jsonResponse(403, { error: 'forbidden', message: 'Access denied.' });
-}
-
-const BACK = { href: '/', text: 'Back' } as const;
-const SIGN_IN_AGAIN = { href: '/auth/login', text: 'Sign in again' } as const;
-const TITLES: Readonly<Record<number, string>> = {
-  400: 'Sign-in could not be completed',
-  401: 'Sign-in failed',
-  403: 'Not allowed',
-  404: 'Not found',
-  405: 'Not allowed',
-  429: 'Too many attempts',
-  431: 'Request too large',
-  500: 'Something went wrong',
-  502: 'The app could not be reached',
-  503: 'Temporarily unavailable',
-};
-
-/** The page a person sees for a mapped error: the public message only, and one way on. */
-function errorPage(mapped: Mapped, path: string): Page {
-  const signInFlow = path === '/auth/callback' || path === '/auth/login';
-  const retrySignIn = mapped.status === 401 || (signInFlow && mapped.code === 'invalid_state');
-  const title = signInFlow || mapped.status !== 400 ? (TITLES[mapped.status] ?? 'Error') : 'Bad request';
-  return { title, message: mapped.message, link: retrySignIn ? SIGN_IN_AGAIN : BACK };
 }
 
 /**
