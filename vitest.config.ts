@@ -37,6 +37,7 @@ const wireSuites = [
   'test/gateway/**/*.test.ts',
   'test/mastra/**/*.test.ts',
   'test/start.node.test.ts',
+  'test/browser/**/*.test.ts',
 ];
 
 const workersPool = () =>

@@ -53,13 +53,17 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache' | 'wire'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache' | 'wire'> & {
+    tokenTtlSeconds?: number;
+    autoApprove?: boolean;
+  } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const { tokenTtlSeconds, autoApprove, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
     wire: WIRE,
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+    ...(autoApprove !== undefined && { autoApprove }),
   });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
@@ -94,6 +98,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,

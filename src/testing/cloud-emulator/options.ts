@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   loginUserId: string;
   latencyMs: number;
   controlApi: boolean;
+  autoApprove: boolean;
 }
 
 function fail(option: string, message: string): never {
@@ -52,6 +53,8 @@ export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
     fail('latencyMs', 'must be a non-negative number');
   }
   if (typeof controlApi !== 'boolean') fail('controlApi', 'must be a boolean');
+  const autoApprove = options.autoApprove ?? true;
+  if (typeof autoApprove !== 'boolean') fail('autoApprove', 'must be a boolean');
   const sessionTtlSeconds =
     options.sessionTtlSeconds === undefined
       ? undefined
@@ -84,5 +87,6 @@ export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
     loginUserId,
     latencyMs,
     controlApi,
+    autoApprove,
   };
 }
