@@ -3,10 +3,11 @@ import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, init?: RequestInit): Promise<Response>;
 }
 
 /** Where proxied requests go: an origin (`UPSTREAM_URL`) or a service binding (`UPSTREAM`). */
@@ -31,6 +32,8 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
+  readonly runner: RunnerLimits;
 }
 
 /** Either a usable configuration or every problem found (each names its setting, never a value). */
@@ -67,16 +70,18 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const runner = attempt(() => parseRunnerLimits(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
-    cookieSecure === undefined
+    cookieSecure === undefined ||
+    runner === undefined
   ) {
     return { ok: false, problems };
   }
-  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv } };
+  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv, runner } };
 }
 
 function read(env: object, name: string): unknown {

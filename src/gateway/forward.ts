@@ -1,9 +1,16 @@
 import { authenticate, credentialToken, requestCredential } from './authenticate.js';
 import type { RouteContext } from './context.js';
-import { badGatewayResponse, challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
+import {
+  challengeResponse,
+  errorResponse,
+  forbiddenResponse,
+  payloadTooLargeResponse,
+} from './error-response.js';
 import type { ForwardedUser } from './identity.js';
-import { buildUpstreamRequest, sendUpstream } from './proxy.js';
+import { buildUpstreamRequest } from './proxy.js';
 import { isPublicPath } from './public-paths.js';
+import { relay } from './relay.js';
+import { limitRequestBody } from './request-body.js';
 
 /**
  * Every request outside `/auth/*`: public paths go to the runner without identity; everything
@@ -47,13 +54,22 @@ export async function forward(context: RouteContext): Promise<Response> {
 
 async function send(context: RouteContext, user: ForwardedUser | null): Promise<Response> {
   const { request, state } = context;
-  const upstream = state.config.upstream;
-  const upstreamRequest = buildUpstreamRequest(request, { upstream, user, ownCookieNames: state.ownCookies });
-  try {
-    return await sendUpstream(upstreamRequest, upstream, context.fetch);
-  } catch (error) {
-    return badGatewayResponse(error, { request, onError: context.onError });
-  }
+  const { upstream, runner: limits } = state.config;
+  const body = limitRequestBody(request, limits.maxRequestBodyBytes);
+  if (!body.ok) return payloadTooLargeResponse(limits.maxRequestBodyBytes);
+  const upstreamRequest = buildUpstreamRequest(body.request, {
+    upstream,
+    user,
+    ownCookieNames: state.ownCookies,
+  });
+  return relay(upstreamRequest, {
+    upstream,
+    fetch: context.fetch,
+    limits,
+    request,
+    onError: context.onError,
+    bodyOverflowed: body.overflowed,
+  });
 }
 
 /**

@@ -52,9 +52,13 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & {
+    tokenTtlSeconds?: number;
+    /** Answers in place of the recording runner (requests are still logged, without their body). */
+    runner?: (request: Request) => Promise<Response>;
+  } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const { tokenTtlSeconds, runner: customRunner, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
@@ -80,6 +84,11 @@ export function createHarness(
     const request = new Request(input, init);
     const origin = new URL(request.url).origin;
     if (origin === CLOUD) return emulator.fetcher(request);
+    if (origin === RUNNER && customRunner !== undefined) {
+      const url = new URL(request.url);
+      received.push({ method: request.method, path: url.pathname, headers: request.headers, body: '' });
+      return customRunner(request);
+    }
     if (origin === RUNNER) return runner(request);
     throw new TypeError(`unexpected fetch to ${origin}`);
   };
