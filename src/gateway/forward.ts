@@ -68,7 +68,7 @@ async function send(context: RouteContext, user: ForwardedUser | null): Promise<
     limits,
     request,
     onError: context.onError,
-    bodyOverflowed: body.overflowed,
+    bodyOverflow: body.overflow,
   });
 }
 

@@ -18,8 +18,8 @@ export interface RelayOptions {
   /** The client's request: its `signal` (a disconnect) cancels the runner's request. */
   readonly request: Request;
   readonly onError: ErrorContext['onError'];
-  /** Whether the request body was cut for passing the size limit (then a failed fetch is a 413). */
-  readonly bodyOverflowed: () => boolean;
+  /** Aborted when the request body passes the size limit (see `limitRequestBody`): then 413. */
+  readonly bodyOverflow: AbortSignal | undefined;
 }
 
 /** The runner sent no response headers, or no chunk, within its bound. */
@@ -48,8 +48,10 @@ const STREAM_TYPES = new Set(['text/event-stream', 'application/x-ndjson', 'appl
 export async function relay(upstreamRequest: Request, options: RelayOptions): Promise<Response> {
   const { limits, request } = options;
   const cancel = new AbortController();
-  const signal =
-    request.signal === undefined ? cancel.signal : AbortSignal.any([cancel.signal, request.signal]);
+  const overflow = options.bodyOverflow;
+  const signal = AbortSignal.any(
+    overflow === undefined ? [cancel.signal, request.signal] : [cancel.signal, request.signal, overflow],
+  );
   const context: ErrorContext = { request, onError: options.onError };
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -60,11 +62,16 @@ export async function relay(upstreamRequest: Request, options: RelayOptions): Pr
   try {
     response = await sendUpstream(upstreamRequest, options.upstream, options.fetch, { signal });
   } catch (error) {
-    if (options.bodyOverflowed()) return payloadTooLargeResponse(limits.maxRequestBodyBytes);
+    if (overflow?.aborted === true) return payloadTooLargeResponse(limits.maxRequestBodyBytes);
     if (timedOut) return gatewayTimeoutResponse(error, context);
     return badGatewayResponse(error, context);
   } finally {
     clearTimeout(timer);
+  }
+  if (overflow?.aborted === true) {
+    // The runner answered before it had read the whole body; the body was cut, so is its answer.
+    response.body?.cancel().catch(() => {});
+    return payloadTooLargeResponse(limits.maxRequestBodyBytes);
   }
   return isStreamed(response) ? asStream(response, limits.idleTimeoutMs, cancel, context) : response;
 }

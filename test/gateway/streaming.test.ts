@@ -300,8 +300,10 @@ describe('request bodies', () => {
   it('cuts a chunked body at the limit and answers 413', async () => {
     const upload = controlledBody();
     const runnerFailed = deferred<unknown>();
+    let runnerSignal: AbortSignal | undefined;
     const h = harness(
       async (request) => {
+        runnerSignal = request.signal;
         try {
           await request.text();
         } catch (error) {
@@ -324,6 +326,33 @@ describe('request bodies', () => {
     const response = await within(pending);
     expect(response.status).toBe(413);
     expect(await within(runnerFailed.promise)).toBeInstanceOf(Error);
+    // The runner's request is aborted, so it never takes the cut body for a whole one.
+    expect(runnerSignal?.aborted).toBe(true);
+  });
+});
+
+describe('request bodies cut at the limit', () => {
+  it('answers 413, not the runner answer, when the runner replied to a body that was cut', async () => {
+    const upload = controlledBody();
+    const h = harness(
+      async (request) => {
+        // A lenient runner: it takes whatever arrived and answers 200.
+        const text = await request.text().catch(() => 'partial');
+        return new Response(`got ${text}`);
+      },
+      { MAX_REQUEST_BODY_BYTES: '4' },
+    );
+    upload.push('12345');
+    upload.end();
+    const response = await within(
+      h.send('/api/upload', {
+        method: 'POST',
+        headers: AUTH,
+        body: upload.stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
   });
 });
 

@@ -33,6 +33,10 @@ const SESSION_SECRET = 'streams-session-secret-0123456789abcdefghij';
 const USER = { id: 'user_dana', email: 'dana@example.com', name: 'Dana', role: 'member' } as const;
 /** Watchdog for one awaited event: a failure shows as a clear error, never a hang. */
 const WATCHDOG_MS = 15_000;
+/** Bounds given to the gateway: short enough for a test, long enough for a loaded machine. */
+const RUNNER_TIMEOUT_MS = 4000;
+const RUNNER_IDLE_TIMEOUT_MS = 5000;
+const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 let emulator: CloudEmulator;
 let cloud: ServedHandler;
@@ -52,6 +56,9 @@ beforeAll(async () => {
     SESSION_SECRET,
     BUSINESS_JWT_TOKEN: SERVICE_TOKEN,
     AUTH_COOKIE_SECURE: 'false',
+    RUNNER_TIMEOUT_MS: String(RUNNER_TIMEOUT_MS),
+    RUNNER_IDLE_TIMEOUT_MS: String(RUNNER_IDLE_TIMEOUT_MS),
+    MAX_REQUEST_BODY_BYTES: String(MAX_REQUEST_BODY_BYTES),
   });
 }, 180_000);
 
@@ -296,6 +303,83 @@ describe('@mastra/client-js through the gateway', () => {
     });
     await expect(refused.listTools()).rejects.toThrow(/401/);
   }, 120_000);
+});
+
+describe('bounds on the runner, in workerd', () => {
+  it('answers 504 JSON when the runner sends no headers within RUNNER_TIMEOUT_MS, and the runner sees the abort', async () => {
+    const aborted = runner.requestAborted('/hang');
+    const response = await within(fetch(`${gateway.url}/hang`, { headers: API }), '504');
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({
+      error: 'gateway_timeout',
+      message: 'The app did not answer in time.',
+    });
+    expect(await within(aborted, 'runner sees the abort')).toBe('/hang');
+  }, 60_000);
+
+  it('ends a stream whose runner falls silent for RUNNER_IDLE_TIMEOUT_MS, and the runner sees the abort', async () => {
+    const aborted = runner.requestAborted('/silent');
+    const response = await within(fetch(`${gateway.url}/silent`, { headers: API }), 'headers');
+    expect(response.status).toBe(200);
+    const log = new ChunkLog(response.body as ReadableStream<Uint8Array>, performance.now());
+    await within(log.until('hello'), 'first chunk');
+    // The gateway errors the stream; `wrangler dev`'s own proxy may pass that on as a plain end.
+    await within(
+      log.toEnd().catch(() => undefined),
+      'stream end',
+    );
+    expect(log.text).toBe('data: hello\n\n');
+    expect(await within(aborted, 'runner sees the abort')).toBe('/silent');
+  }, 60_000);
+
+  it('streams a chunked request body to the runner as it is sent, not buffered whole', async () => {
+    const upload = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = upload.writable.getWriter();
+    const started = runner.nextUploadStart();
+    const pending = fetch(`${gateway.url}/upload`, {
+      method: 'POST',
+      headers: API,
+      body: upload.readable,
+      duplex: 'half',
+    } as RequestInit);
+    await writer.write(new TextEncoder().encode('part one;'));
+    // The runner holds the first part while the client has not sent the rest.
+    expect(await within(started, 'runner reads the first part')).toBe('part one;');
+    await writer.write(new TextEncoder().encode('part two'));
+    await writer.close();
+    const response = await within(pending, 'answer');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ bytes: 17, user: 'business-api' });
+  }, 60_000);
+
+  // Last in the file: after a chunked upload cut mid-way, `wrangler dev`'s proxy answers the next
+  // non-GET request with 503 "Your worker restarted mid-request" (workerd itself does not: checked
+  // with Miniflare alone).
+  it('answers 413 for a body over MAX_REQUEST_BODY_BYTES, declared or chunked', async () => {
+    const big = new Uint8Array(MAX_REQUEST_BODY_BYTES + 1);
+    const declared = await fetch(`${gateway.url}/upload`, { method: 'POST', headers: API, body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: 'payload_too_large' });
+
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let sent = 0; sent <= MAX_REQUEST_BODY_BYTES; sent += 8192)
+          controller.enqueue(new Uint8Array(8192));
+        controller.close();
+      },
+    });
+    const streamed = await within(
+      fetch(`${gateway.url}/upload`, {
+        method: 'POST',
+        headers: API,
+        body: chunked,
+        duplex: 'half',
+      } as RequestInit),
+      '413',
+    );
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ error: 'payload_too_large' });
+  }, 60_000);
 });
 
 /** Starts `wrangler dev` on the gateway (`worker.ts`, port 0) and resolves once it prints its URL. */

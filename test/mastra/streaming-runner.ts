@@ -122,6 +122,8 @@ export interface StreamingRunner {
   readonly url: string;
   /** Resolves when the runner sees a request whose path starts with `prefix` aborted by its client. */
   requestAborted(prefix: string): Promise<string>;
+  /** Resolves with the first piece of the next body `POST /upload` receives, as soon as it arrives. */
+  nextUploadStart(): Promise<string>;
   /** Arms the pause the next stream takes (one stream, one pause), with `tail` chunks after it. */
   nextPause(tail?: number): Pause;
   close(): Promise<void>;
@@ -238,6 +240,42 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
     });
     await next();
   });
+  const uploadWatchers: Array<(first: string) => void> = [];
+  // Reads a request body as it streams in; answers its size once it is all there.
+  app.post('/upload', async (c) => {
+    const body = c.req.raw.body;
+    if (body === null) return c.json({ bytes: 0 });
+    const reader = body.getReader();
+    let bytes = 0;
+    try {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        if (bytes === 0) uploadWatchers.shift()?.(new TextDecoder().decode(next.value));
+        bytes += next.value.byteLength;
+      }
+    } catch {
+      return c.json({ error: 'upload aborted', bytes }, 400);
+    }
+    return c.json({ bytes, user: c.req.header('x-mastra-user-id') ?? null });
+  });
+  // Never answers: the gateway's runner timeout must give up, and cancel this request.
+  app.get(
+    '/hang',
+    (c) =>
+      new Promise<Response>((resolve) => {
+        c.req.raw.signal.addEventListener('abort', () => resolve(new Response(null, { status: 499 })));
+      }),
+  );
+  // Sends one chunk, then falls silent until its client goes away.
+  app.get('/silent', (c) => {
+    const signal = c.req.raw.signal;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('data: hello\n\n'));
+        signal.addEventListener('abort', () => controller.close());
+      },
+    });
+    return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } });
+  });
   app.get('/ndjson', (c) => {
     if ((c.req.header('x-mastra-user-id') ?? '') === '') return c.json({ error: 'no identity' }, 401);
     const pause = take();
@@ -273,6 +311,9 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
   if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
   return {
     url: `http://127.0.0.1:${address.port}`,
+    nextUploadStart() {
+      return new Promise((resolve) => uploadWatchers.push(resolve));
+    },
     requestAborted(prefix) {
       return new Promise((resolve) => abortWatchers.push({ prefix, resolve }));
     },
