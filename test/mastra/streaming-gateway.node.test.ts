@@ -368,6 +368,7 @@ describe('bounds on the runner, in workerd', () => {
         controller.close();
       },
     });
+    const uploadEnd = runner.nextUploadEnd();
     const streamed = await within(
       fetch(`${gateway.url}/upload`, {
         method: 'POST',
@@ -379,6 +380,8 @@ describe('bounds on the runner, in workerd', () => {
     );
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toMatchObject({ error: 'payload_too_large' });
+    // The runner saw a broken upload, never a clean end of a truncated body.
+    expect(await within(uploadEnd, 'runner sees the upload end')).toMatch(/^aborted /);
   }, 60_000);
 });
 

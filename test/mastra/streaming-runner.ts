@@ -124,6 +124,8 @@ export interface StreamingRunner {
   requestAborted(prefix: string): Promise<string>;
   /** Resolves with the first piece of the next body `POST /upload` receives, as soon as it arrives. */
   nextUploadStart(): Promise<string>;
+  /** Resolves with how the next `POST /upload` body ended: `complete <bytes>` or `aborted <bytes>`. */
+  nextUploadEnd(): Promise<string>;
   /** Arms the pause the next stream takes (one stream, one pause), with `tail` chunks after it. */
   nextPause(tail?: number): Pause;
   close(): Promise<void>;
@@ -241,6 +243,7 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
     await next();
   });
   const uploadWatchers: Array<(first: string) => void> = [];
+  const uploadEndWatchers: Array<(end: string) => void> = [];
   // Reads a request body as it streams in; answers its size once it is all there.
   app.post('/upload', async (c) => {
     const body = c.req.raw.body;
@@ -253,8 +256,10 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
         bytes += next.value.byteLength;
       }
     } catch {
+      uploadEndWatchers.shift()?.(`aborted ${bytes}`);
       return c.json({ error: 'upload aborted', bytes }, 400);
     }
+    uploadEndWatchers.shift()?.(`complete ${bytes}`);
     return c.json({ bytes, user: c.req.header('x-mastra-user-id') ?? null });
   });
   // Never answers: the gateway's runner timeout must give up, and cancel this request.
@@ -311,6 +316,9 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
   if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
   return {
     url: `http://127.0.0.1:${address.port}`,
+    nextUploadEnd() {
+      return new Promise((resolve) => uploadEndWatchers.push(resolve));
+    },
     nextUploadStart() {
       return new Promise((resolve) => uploadWatchers.push(resolve));
     },
