@@ -49,9 +49,10 @@ export async function relay(upstreamRequest: Request, options: RelayOptions): Pr
   const { limits, request } = options;
   const cancel = new AbortController();
   const overflow = options.bodyOverflow;
-  const signal = AbortSignal.any(
-    overflow === undefined ? [cancel.signal, request.signal] : [cancel.signal, request.signal, overflow],
-  );
+  // Listeners, not AbortSignal.any: that costs tens of microseconds per request in Node.
+  follow(cancel, request.signal);
+  if (overflow !== undefined) follow(cancel, overflow);
+  const signal = cancel.signal;
   const context: ErrorContext = { request, onError: options.onError };
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -74,6 +75,13 @@ export async function relay(upstreamRequest: Request, options: RelayOptions): Pr
     return payloadTooLargeResponse(limits.maxRequestBodyBytes);
   }
   return isStreamed(response) ? asStream(response, limits.idleTimeoutMs, cancel, context) : response;
+}
+
+/** Aborts `controller` when `signal` aborts (a client that went away, a body over its limit). */
+function follow(controller: AbortController, signal: AbortSignal | undefined): void {
+  if (signal === undefined) return;
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
 }
 
 /**
