@@ -169,6 +169,23 @@ describe('streamed answers', () => {
     ]);
   });
 
+  it('passes on a runner failing mid-stream as a broken stream, and reports it', async () => {
+    let fail: (error: Error) => void = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('data: 1\n\n'));
+        fail = (error) => controller.error(error);
+      },
+    });
+    const h = harness(async () => new Response(stream, { headers: { 'Content-Type': 'text/event-stream' } }));
+    const response = await h.send('/api/agents/a/stream', { headers: AUTH });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect(await readText(reader)).toBe('data: 1\n\n');
+    fail(new Error('runner crashed'));
+    await expect(within(reader.read())).rejects.toThrow();
+    expect(h.reports).toEqual([expect.objectContaining({ code: 'stream_interrupted', status: 502 })]);
+  });
+
   it('cancels the runner when the client stops reading (a disconnect)', async () => {
     const body = controlledBody();
     const h = harness(

@@ -34,8 +34,8 @@ const USER = { id: 'user_dana', email: 'dana@example.com', name: 'Dana', role: '
 /** Watchdog for one awaited event: a failure shows as a clear error, never a hang. */
 const WATCHDOG_MS = 15_000;
 /** Bounds given to the gateway: short enough for a test, long enough for a loaded machine. */
-const RUNNER_TIMEOUT_MS = 4000;
-const RUNNER_IDLE_TIMEOUT_MS = 5000;
+const RUNNER_TIMEOUT_MS = 6000;
+const RUNNER_IDLE_TIMEOUT_MS = 8000;
 const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 let emulator: CloudEmulator;
