@@ -20,8 +20,9 @@ export class BodyTooLargeError extends Error {
 /**
  * Bounds a request body without buffering it. A declared `Content-Length` over the limit is
  * refused before the runner is asked; a body without one (chunked) is counted while it streams
- * to the runner and cut at the first byte past the limit (the fetch is aborted with `overflow`). A body within its
- * `Content-Length` is passed on untouched: the HTTP layer already holds it to that length.
+ * to the runner and cut at the first byte past the limit (the fetch is aborted with `overflow`).
+ * A body within its `Content-Length` is passed on untouched: the HTTP layer already holds it to
+ * that length.
  *
  * @param request - the incoming request
  * @param maxBytes - the limit
