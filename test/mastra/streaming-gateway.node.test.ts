@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MastraClient } from '@mastra/client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway } from '../../src/gateway/index.js';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
 import { AGENT_TEXT, type Pause, type StreamingRunner, startStreamingRunner } from './streaming-runner.js';
@@ -261,6 +262,28 @@ describe('streams through the real gateway', () => {
     if (process.env.STREAM_TIMINGS === '1') console.log(`\n${timings.join('\n')}`);
     expect(timings.length).toBe(CASES.length * ENCODINGS.length);
   });
+});
+
+describe('the gateway on Node (mastra-edge-auth/node serve)', () => {
+  it('a client that goes away before the runner answers cancels the runner request at once', async () => {
+    const handler = createGateway({ onError: () => {} });
+    const env = { UPSTREAM_URL: runner.url, SESSION_SECRET, BUSINESS_JWT_TOKEN: SERVICE_TOKEN };
+    const server = await serve((request) => handler.fetch(request, env));
+    try {
+      const reached = runner.nextHang();
+      const aborted = runner.requestAborted('/hang');
+      const client = new AbortController();
+      const pending = fetch(`${server.url}/hang`, { headers: API, signal: client.signal }).catch(
+        () => 'aborted',
+      );
+      await within(reached, 'runner gets the request');
+      client.abort();
+      expect(await within(pending, 'client side')).toBe('aborted');
+      expect(await within(aborted, 'runner sees the abort')).toBe('/hang');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe('@mastra/client-js through the gateway', () => {

@@ -124,6 +124,8 @@ export interface StreamingRunner {
   requestAborted(prefix: string): Promise<string>;
   /** Resolves with the first piece of the next body `POST /upload` receives, as soon as it arrives. */
   nextUploadStart(): Promise<string>;
+  /** Resolves when the next `GET /hang` reaches the runner. */
+  nextHang(): Promise<void>;
   /** Resolves with how the next `POST /upload` body ended: `complete <bytes>` or `aborted <bytes>`. */
   nextUploadEnd(): Promise<string>;
   /** Arms the pause the next stream takes (one stream, one pause), with `tail` chunks after it. */
@@ -263,10 +265,12 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
     return c.json({ bytes, user: c.req.header('x-mastra-user-id') ?? null });
   });
   // Never answers: the gateway's runner timeout must give up, and cancel this request.
+  const hangWatchers: Array<() => void> = [];
   app.get(
     '/hang',
     (c) =>
       new Promise<Response>((resolve) => {
+        hangWatchers.shift()?.();
         c.req.raw.signal.addEventListener('abort', () => resolve(new Response(null, { status: 499 })));
       }),
   );
@@ -316,6 +320,9 @@ export async function startStreamingRunner(): Promise<StreamingRunner> {
   if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
   return {
     url: `http://127.0.0.1:${address.port}`,
+    nextHang() {
+      return new Promise((resolve) => hangWatchers.push(resolve));
+    },
     nextUploadEnd() {
       return new Promise((resolve) => uploadEndWatchers.push(resolve));
     },
