@@ -431,7 +431,10 @@ async function wranglerDev(vars: Record<string, string>): Promise<{ url: string;
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev not ready:\n${log}`)), 150_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`wrangler dev not ready:\n${log}`));
+    }, 150_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
