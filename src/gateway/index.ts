@@ -5,6 +5,8 @@
  * @see DESIGN.md "The gateway", "Failure semantics"
  * @module
  */
+
+export { AuthStoreObject } from './auth-store-object.js';
 export {
   type CloudSettings,
   type ConfigResult,

@@ -1,5 +1,6 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
@@ -116,14 +117,29 @@ export function buildState(env: object, options: StateOptions): StateResult {
   };
 }
 
-/** The provider's `kv` and `cache` options for a cache setting. */
+/**
+ * The provider's `kv`, `stores` and `cache` options for a cache setting. With `AUTH_DO`, the
+ * object holds revocation marks, sessions and used login states (strong) and KV keeps the verify
+ * cache; the object's revocation feed is polled every `AUTH_DO_SYNC_MS`.
+ */
 function cacheSettings(
   config: GatewayConfig,
   cloudCache: ProviderCacheOptions | 'off' | undefined,
-): { kv?: GatewayConfig['kv']; cache?: ProviderCacheOptions } {
-  if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
+): { kv?: GatewayConfig['kv']; stores?: AuthStores; cache?: ProviderCacheOptions } {
+  const durable = config.durableObject;
+  const stores: AuthStores | undefined = durable && {
+    sessions: durable.stores.store,
+    revocations: durable.stores.store,
+    usedStates: durable.stores.store,
+    revocationFeed: durable.stores.feed,
+    feedPollMs: durable.syncMs,
+  };
+  if (cloudCache === 'off') {
+    return { cache: { l1TtlMs: 0, negativeTtlMs: 0 }, ...(stores && { stores }) };
+  }
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
+    ...(stores && { stores }),
     ...(cloudCache !== undefined && { cache: cloudCache }),
   };
 }

@@ -16,6 +16,15 @@ export {
   WORKERS_KV_CAPABILITIES,
 } from './capabilities.js';
 export { type Clock, systemClock } from './clock.js';
+export {
+  DEFAULT_DURABLE_OBJECT_TIMEOUT_MS,
+  DURABLE_OBJECT_CAPABILITIES,
+  type DurableObjectCommand,
+  type DurableObjectNamespaceLike,
+  type DurableObjectStoreOptions,
+  type DurableObjectStores,
+  durableObjectStores,
+} from './durable-object-store.js';
 export { hashToken, isTokenHash, TOKEN_HASH_PATTERN } from './hash.js';
 export { KEY_PREFIXES, type RecordKind, storageKey, storageKeyFor } from './keys.js';
 export {

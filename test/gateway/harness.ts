@@ -52,13 +52,16 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number; emulator?: CloudEmulator } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
-  const emulator = createCloudEmulator({
-    projectId: PROJECT_ID,
-    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
-  });
+  const { tokenTtlSeconds, emulator: sharedEmulator, ...gatewayOptions } = options;
+  // A shared emulator: several gateway instances (isolates) in front of one Cloud.
+  const emulator =
+    sharedEmulator ??
+    createCloudEmulator({
+      projectId: PROJECT_ID,
+      ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+    });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
