@@ -43,6 +43,8 @@ export interface StateOptions {
   readonly onCloudError?: CloudErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
+  readonly stores?: AuthStores | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -91,7 +93,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
           cloudBaseUrl: settings.cloudBaseUrl,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
-          ...cacheSettings(config, options.cloudCache),
+          ...cacheSettings(config, options.cloudCache, options.stores),
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -125,15 +127,17 @@ export function buildState(env: object, options: StateOptions): StateResult {
 function cacheSettings(
   config: GatewayConfig,
   cloudCache: ProviderCacheOptions | 'off' | undefined,
+  given: AuthStores | undefined,
 ): { kv?: GatewayConfig['kv']; stores?: AuthStores; cache?: ProviderCacheOptions } {
   const durable = config.durableObject;
-  const stores: AuthStores | undefined = durable && {
+  const fromDurable: AuthStores | undefined = durable && {
     sessions: durable.stores.store,
     revocations: durable.stores.store,
     usedStates: durable.stores.store,
     revocationFeed: durable.stores.feed,
     feedPollMs: durable.syncMs,
   };
+  const stores = fromDurable || given ? { ...fromDurable, ...given } : undefined;
   if (cloudCache === 'off') {
     return { cache: { l1TtlMs: 0, negativeTtlMs: 0 }, ...(stores && { stores }) };
   }
