@@ -7,7 +7,7 @@ import { asKVStore, durableObjectStores } from '../../src/kv-session/index.js';
 import { authDo, authKv } from '../gateway/workers-env.js';
 import { storeConformance } from './conformance.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 storeConformance('Workers KV binding', async () => {
   const store = asKVStore(await authKv());
