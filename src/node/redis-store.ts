@@ -58,9 +58,13 @@ export interface RedisStoresOptions {
   timeoutMs?: number;
 }
 
-/** The stores (every role in Redis) and the close of the feed's subscription. */
+/** Every role in Redis, and the pushed revocation feed. */
 export interface RedisStores extends AuthStores {
   readonly store: KVStore;
+  readonly cache: KVStore;
+  readonly sessions: KVStore;
+  readonly revocations: KVStore;
+  readonly usedStates: KVStore;
   readonly revocationFeed: RevocationFeed;
 }
 
