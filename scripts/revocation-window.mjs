@@ -160,6 +160,7 @@ async function costOfDurableObject(urls, browser) {
 function fmt(ms) {
   if (ms === null || ms === undefined) return 'not refused';
   if (!Number.isFinite(ms)) return 'never (until the cached answer expires)';
+  if (ms === 0) return '0 (the next request)';
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
