@@ -2,10 +2,13 @@
  * The Redis store against a real redis-server: the conformance suite, pub/sub invalidation across
  * processes' L1, real TTLs, and an outage that never admits.
  */
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudApiError } from '../../src/errors/index.js';
 import { hashToken, RevocationList, VerifyCache } from '../../src/kv-session/index.js';
 import { redisStores } from '../../src/node/index.js';
+import { MastraCloudAuthProvider } from '../../src/provider/index.js';
+import { createCloudEmulator, DEMO_USER } from '../../src/testing/index.js';
 import { storeConformance } from '../kv-session/conformance.js';
 import { type RunningRedis, startRedis } from './redis-server.js';
 
@@ -15,6 +18,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis?.stop();
+});
+
+/** A connection whose errors are asserted through the stores, not logged (closed with the server). */
+const quiet = (connection: Redis) => {
+  connection.on('error', () => {});
+  subscribers.push(connection);
+  return connection;
+};
+const subscribers: Redis[] = [];
+afterAll(() => {
+  for (const connection of subscribers) connection.disconnect();
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -41,7 +55,7 @@ describe('Redis store in a fleet', () => {
     const p = prefix();
     const make = () => {
       const client = redis.client();
-      const stores = redisStores({ client, subscriber: client.duplicate(), prefix: p });
+      const stores = redisStores({ client, subscriber: quiet(client.duplicate()), prefix: p });
       const revocations = new RevocationList({ kv: stores.revocations, feed: stores.revocationFeed });
       return new VerifyCache<User>({ kv: stores.cache, validate, l1TtlMs: 60_000, revocations });
     };
@@ -103,6 +117,37 @@ describe('Redis store in a fleet', () => {
       }),
     ).rejects.toMatchObject({ name: 'StorageUnavailableError' });
     expect(loads).toBe(0); // Cloud was not asked to decide instead of the revocation store
+    await down.stop();
+  });
+
+  it('the provider over Redis: Redis down is an error for every token, cached or not, never a user', async () => {
+    const down = await startRedis();
+    const emulator = createCloudEmulator({ projectId: 'proj_redis' });
+    const mint = async () => emulator.issueToken(DEMO_USER.id);
+    const client = down.client();
+    const provider = new MastraCloudAuthProvider({
+      projectId: 'proj_redis',
+      cloudBaseUrl: 'https://cloud.test',
+      fetch: emulator.fetcher,
+      sessionSecret: 'redis-provider-secret-0123456789-abcdef',
+      stores: redisStores({
+        client,
+        subscriber: quiet(client.duplicate()),
+        prefix: prefix(),
+        timeoutMs: 300,
+      }),
+    });
+    const request = new Request('https://app.test/api/x');
+    const cached = await mint();
+    const fresh = await mint();
+    expect((await provider.authenticateToken(cached, request))?.id).toBe(DEMO_USER.id);
+    await down.kill();
+    await sleep(100); // the subscriber sees the connection drop and clears the L1
+    for (const token of [cached, fresh]) {
+      await expect(provider.authenticateToken(token, request)).rejects.toMatchObject({
+        name: 'StorageUnavailableError',
+      });
+    }
     await down.stop();
   });
 });
