@@ -17,8 +17,6 @@
  *
  * @module
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import {
   capabilitiesOf,
@@ -31,6 +29,7 @@ import {
 } from '../src/kv-session/index.js';
 import { redisStores } from '../src/node/index.js';
 import { KVDouble, ManualClock } from '../src/testing/index.js';
+import { startRedis } from '../test/node/redis-server.js';
 
 interface User {
   id: string;
@@ -101,41 +100,6 @@ async function kvOnly() {
   return { config: 'KV only', measuredMs: null };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ port: number; child: ChildProcess }> {
-  const binary = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-  const port = await freePort();
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const probe = new Redis(port, '127.0.0.1', { retryStrategy: () => 50, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await probe.ping()) === 'PONG') break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  probe.disconnect();
-  return { port, child };
-}
-
 async function redisWindow(port: number, withFeed: boolean) {
   const clients: Redis[] = [];
   const prefix = `rw-${withFeed ? 'feed' : 'nofeed'}-${Math.random().toString(36).slice(2)}:`;
@@ -194,7 +158,7 @@ async function main() {
       });
     }
   } finally {
-    redis.child.kill('SIGTERM');
+    await redis.stop();
   }
   console.log(JSON.stringify({ results }));
 }

@@ -102,30 +102,37 @@ async function durableObjectWindows(paths, backends) {
     const urls = {};
     for (const name of ['a', 'b', 'c'])
       urls[name] = String(await mf.unsafeGetDirectURL(name)).replace(/\/$/, '');
-    const browser = new Browser();
-    if ((await browser.signIn(urls.a)) !== 200) throw new Error('sign-in through A failed');
-    for (let i = 0; i < 3; i++)
-      if ((await status(browser, `${urls.b}/whoami`)) !== 200) throw new Error('B refused');
-    if (syncMs === 0) results.push({ cost: await costOfDurableObject(urls, browser) });
-    const cookies = new Map(browser.jar);
-    const logout = await browser.get(`${urls.a}/auth/logout`, {
-      method: 'POST',
-      headers: { Origin: urls.a },
-    });
-    await logout.arrayBuffer();
-    const t0 = performance.now();
-    const stolen = new Browser();
-    stolen.jar = cookies;
-    let measured = null;
-    while (performance.now() - t0 < 10_000) {
-      if ((await status(stolen, `${urls.b}/whoami`)) === 401) {
-        measured = performance.now() - t0;
-        break;
+    const runs = [];
+    for (let run = 0; run < 5; run++) {
+      const browser = new Browser();
+      if ((await browser.signIn(urls.a)) !== 200) throw new Error('sign-in through A failed');
+      for (let i = 0; i < 3; i++)
+        if ((await status(browser, `${urls.b}/whoami`)) !== 200) throw new Error('B refused');
+      if (syncMs === 0 && run === 0) results.push({ cost: await costOfDurableObject(urls, browser) });
+      const cookies = new Map(browser.jar);
+      const logout = await browser.get(`${urls.a}/auth/logout`, {
+        method: 'POST',
+        headers: { Origin: urls.a },
+      });
+      await logout.arrayBuffer();
+      const t0 = performance.now();
+      const stolen = new Browser();
+      stolen.jar = cookies;
+      let measured = Number.POSITIVE_INFINITY;
+      while (performance.now() - t0 < 10_000) {
+        if ((await status(stolen, `${urls.b}/whoami`)) === 401) {
+          measured = performance.now() - t0;
+          break;
+        }
       }
+      runs.push(measured);
     }
+    runs.sort((x, y) => x - y);
     results.push({
       config: `KV + Durable Object (AUTH_DO_SYNC_MS ${syncMs})`,
-      measuredMs: measured,
+      measuredMs: runs[Math.floor(runs.length / 2)],
+      worstMs: runs.at(-1),
+      runs: runs.length,
       declaredMs: syncMs,
     });
     await dispose();

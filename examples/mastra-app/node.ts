@@ -54,7 +54,10 @@ export async function start(options: StartOptions): Promise<RunningApp> {
  */
 export async function redisOption(redisUrl: string | undefined): Promise<CreateMastraOptions> {
   if (redisUrl === undefined || redisUrl === '') return {};
-  const [{ Redis }, { redisStores }] = await Promise.all([import('ioredis'), import('mastra-edge-auth/node')]);
+  const [{ Redis }, { redisStores }] = await Promise.all([
+    import('ioredis'),
+    import('mastra-edge-auth/node'),
+  ]);
   // Commands have their own deadline in redisStores too; a client that retries forever would only queue.
   const client = new Redis(redisUrl, { commandTimeout: 1_000, maxRetriesPerRequest: 1 });
   return { stores: redisStores({ client, subscriber: client.duplicate() }) };

@@ -45,15 +45,24 @@ export const WORKERS_KV_CAPABILITIES: StoreCapabilities = Object.freeze({
   atomicSetIfAbsent: false,
 });
 
+/**
+ * One authority answering every read with the last write (one process's memory, one Durable
+ * Object, one Redis primary): no TTL floor (1 s margin for whole-second rounding), no per-key
+ * write limit, atomic claims.
+ */
+export function strongCapabilities(engine: string): StoreCapabilities {
+  return Object.freeze({
+    engine,
+    consistency: Object.freeze({ kind: 'strong' }),
+    ttlFloorSeconds: 0,
+    ttlMarginSeconds: 1,
+    writeIntervalMs: 0,
+    atomicSetIfAbsent: true,
+  });
+}
+
 /** One process's memory: strong, any TTL, no write limit, atomic claims (single-threaded). */
-export const MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({
-  engine: 'memory',
-  consistency: Object.freeze({ kind: 'strong' }),
-  ttlFloorSeconds: 0,
-  ttlMarginSeconds: 1,
-  writeIntervalMs: 0,
-  atomicSetIfAbsent: true,
-});
+export const MEMORY_CAPABILITIES: StoreCapabilities = strongCapabilities('memory');
 
 /**
  * The capabilities a store declares, or Workers KV's when it declares none (a raw KV binding, or

@@ -1,5 +1,5 @@
 import { StorageUnavailableError } from '../errors/index.js';
-import type { StoreCapabilities } from './capabilities.js';
+import { type StoreCapabilities, strongCapabilities } from './capabilities.js';
 import type { KVPutOptions, KVStore } from './store.js';
 import type { RevocationEvent, RevocationFeed, RevocationPoll } from './stores.js';
 
@@ -13,14 +13,7 @@ export interface DurableObjectNamespaceLike {
 }
 
 /** One Durable Object: strong, any TTL, no per-key write limit, atomic claims (single-threaded). */
-export const DURABLE_OBJECT_CAPABILITIES: StoreCapabilities = Object.freeze({
-  engine: 'durable-object',
-  consistency: Object.freeze({ kind: 'strong' }),
-  ttlFloorSeconds: 0,
-  ttlMarginSeconds: 1,
-  writeIntervalMs: 0,
-  atomicSetIfAbsent: true,
-});
+export const DURABLE_OBJECT_CAPABILITIES: StoreCapabilities = strongCapabilities('durable-object');
 
 /** Default deadline of one call to the object: a hang is an outage, never a wait. */
 export const DEFAULT_DURABLE_OBJECT_TIMEOUT_MS = 2_000;

@@ -13,6 +13,7 @@ export {
   MEMORY_CAPABILITIES,
   propagationMs,
   type StoreCapabilities,
+  strongCapabilities,
   WORKERS_KV_CAPABILITIES,
 } from './capabilities.js';
 export { type Clock, systemClock } from './clock.js';

@@ -17,6 +17,7 @@ import {
   type RevocationEvent,
   type RevocationFeed,
   type StoreCapabilities,
+  strongCapabilities,
 } from '../kv-session/index.js';
 
 /** A Redis connection for commands (an ioredis `Redis` satisfies it). */
@@ -34,14 +35,7 @@ export interface RedisSubscriberClient {
 }
 
 /** One Redis primary: strong, any TTL, no per-key write limit, atomic `SET NX`. */
-export const REDIS_CAPABILITIES: StoreCapabilities = Object.freeze({
-  engine: 'redis',
-  consistency: Object.freeze({ kind: 'strong' }),
-  ttlFloorSeconds: 0,
-  ttlMarginSeconds: 1,
-  writeIntervalMs: 0,
-  atomicSetIfAbsent: true,
-});
+export const REDIS_CAPABILITIES: StoreCapabilities = strongCapabilities('redis');
 
 /** Default deadline of one Redis command: a hang is an outage, never a wait. */
 export const DEFAULT_REDIS_TIMEOUT_MS = 1_000;
