@@ -87,6 +87,34 @@ describe('gateway with AUTH_DO', () => {
   });
 });
 
+describe('AuthStoreObject input', () => {
+  it('answers 400 to a malformed command, never a 500 or a stack trace', async () => {
+    const namespace = await authDo();
+    if (typeof namespace !== 'object' || namespace === null) throw new Error('no namespace');
+    const ns = namespace as {
+      idFromName(n: string): unknown;
+      get(id: unknown): { fetch(url: string, init: RequestInit): Promise<Response> };
+    };
+    const stub = ns.get(ns.idFromName('bad-input'));
+    const bodies = [
+      'not json',
+      '[]',
+      '{"op":"get"}',
+      '{"op":"get","key":""}',
+      `{"op":"get","key":"${'k'.repeat(600)}"}`,
+      '{"op":"put","key":"k","value":1}',
+      '{"op":"put","key":"k","value":"v","ttl":-1}',
+      '{"op":"poll","cursor":-1}',
+      '{"op":"drop","key":"k"}',
+    ];
+    for (const body of bodies) {
+      const response = await stub.fetch('https://auth-store.internal/', { method: 'POST', body });
+      expect(response.status, body).toBe(400);
+      expect(await response.text()).not.toMatch(/at \w+ \(/);
+    }
+  });
+});
+
 describe('gateway with a failing AUTH_DO', () => {
   it('answers 503, never admits, when the object fails', async () => {
     const [a] = await fleet();
