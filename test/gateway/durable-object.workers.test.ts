@@ -4,7 +4,16 @@
  * object, and every gateway isolate polls its revocation version before trusting a cached answer.
  */
 import { describe, expect, it } from 'vitest';
-import { durableObjectStores, hashToken, RevocationList, storageKey } from '../../src/kv-session/index.js';
+import {
+  asKVStore,
+  durableObjectStores,
+  hashToken,
+  RevocationList,
+  SessionStore,
+  storageKey,
+} from '../../src/kv-session/index.js';
+import { MastraCloudAuthProvider } from '../../src/provider/index.js';
+import { createCloudEmulator, DEMO_USER } from '../../src/testing/index.js';
 import { Browser, createHarness, GATEWAY, type Harness } from './harness.js';
 import { authDo, authKv, restartObject } from './workers-env.js';
 
@@ -84,6 +93,41 @@ describe('gateway with AUTH_DO', () => {
     const replay = sameBrowserOn(b, browser);
     expect((await browser.request(path)).status).toBe(302);
     expect((await replay.request(path)).status).toBe(400);
+  });
+});
+
+describe('revokeSessionById with AUTH_DO', () => {
+  it('ends a session through provider A; provider B (another isolate) refuses its token on the next request', async () => {
+    const emulator = createCloudEmulator({ projectId: 'proj_do' });
+    const kv = asKVStore(await authKv());
+    const { store, feed } = durableObjectStores(await authDo(), { name: 'revoke-by-id' });
+    const provider = () =>
+      new MastraCloudAuthProvider({
+        projectId: 'proj_do',
+        cloudBaseUrl: 'https://cloud.test',
+        fetch: emulator.fetcher,
+        sessionSecret: 'durable-object-secret-0123456789-abcdef',
+        kv,
+        stores: { sessions: store, revocations: store, usedStates: store, revocationFeed: feed },
+      });
+    const [a, b] = [provider(), provider()];
+    const token = emulator.issueToken(DEMO_USER.id);
+    // The record a sign-in writes: Cloud's session id, its user, the hash of its token.
+    const now = Date.now();
+    await new SessionStore({ kv: store }).put({
+      id: 'sess_do_1',
+      userId: DEMO_USER.id,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + 3_600_000),
+      tokenHash: await hashToken(token),
+    });
+    const request = new Request('https://app.test/api/x');
+    expect((await b.authenticateToken(token, request))?.id).toBe(DEMO_USER.id);
+    expect((await b.authenticateToken(token, request))?.id).toBe(DEMO_USER.id); // from B's L1
+    const results = await Promise.all([a.revokeSessionById('sess_do_1'), a.revokeSessionById('sess_do_1')]);
+    expect(results).toContain(true); // concurrent revocations of one session: no error, revoked once or twice
+    expect(await b.authenticateToken(token, request)).toBeNull();
+    expect(await a.revokeSessionById('sess_do_1')).toBe(false); // the record is gone
   });
 });
 
