@@ -129,7 +129,7 @@ export class VerifyCache<V> {
     if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
     const hash = tokenHash;
     // A polled feed (a Durable Object's revocation version) is asked before any cached answer is trusted.
-    if (this.revocations.syncDue) await this.revocations.sync();
+    if (this.#o.pollFeed && this.revocations.syncDue) await this.revocations.sync();
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     const cached = this.#l1.get(hash);
     if (cached && cached.freshUntil > this.#now()) {

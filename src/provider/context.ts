@@ -89,6 +89,8 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
   const permissions = new VerifyCache<string[]>({
     ...tuning,
     record: 'perm',
+    // Permissions are looked up for a user verified in the same request: that verification polled.
+    pollFeed: false,
     validate: parsePermissionList,
   });
   const sealer = new Sealer(o.sessionSecret);

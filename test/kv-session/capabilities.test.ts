@@ -124,6 +124,19 @@ describe('a polled revocation feed', () => {
     expect([calls(), loads]).toEqual([2, 2]);
   });
 
+  it('a cache with pollFeed false (the permission cache) shares the marks but does not poll', async () => {
+    const clock = new ManualClock();
+    const { feed, calls } = feedWith([async () => ({ cursor: 1, events: [] })]);
+    const revocations = new RevocationList({ feed, clock });
+    const users = new VerifyCache({ validate: validateUser, clock, revocations });
+    const perms = new VerifyCache({ validate: validateUser, clock, revocations, pollFeed: false });
+    const load = async () => ({ value: USER });
+    await users.get('d', load);
+    await perms.get('d', load);
+    await perms.get('d', load);
+    expect(calls()).toBe(1);
+  });
+
   it('a feed that cannot answer is an outage: nothing cached is served, the loader is not asked', async () => {
     const clock = new ManualClock();
     const { feed } = feedWith([
