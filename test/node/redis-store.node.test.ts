@@ -13,11 +13,18 @@ import { storeConformance } from '../kv-session/conformance.js';
 import { type RunningRedis, startRedis } from './redis-server.js';
 
 let redis: RunningRedis;
+/** Servers a test takes down; stopped here too, so a failing test leaves no redis-server behind. */
+const extra: RunningRedis[] = [];
+const startExtraRedis = async () => {
+  const server = await startRedis();
+  extra.push(server);
+  return server;
+};
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  await redis?.stop();
+  await Promise.all([redis?.stop(), ...extra.map((server) => server.stop())]);
 });
 
 /** A connection whose errors are asserted through the stores, not logged (closed with the server). */
@@ -102,7 +109,7 @@ describe('Redis store in a fleet', () => {
   });
 
   it('Redis down: reads and writes fail as StorageUnavailableError within the deadline, never admit', async () => {
-    const down = await startRedis();
+    const down = await startExtraRedis();
     const client = down.client();
     const { store, revocations } = redisStores({ client, prefix: prefix(), timeoutMs: 300 });
     const list = new RevocationList({ kv: revocations });
@@ -117,11 +124,10 @@ describe('Redis store in a fleet', () => {
       }),
     ).rejects.toMatchObject({ name: 'StorageUnavailableError' });
     expect(loads).toBe(0); // Cloud was not asked to decide instead of the revocation store
-    await down.stop();
   });
 
   it('the provider over Redis: Redis down is an error for every token, cached or not, never a user', async () => {
-    const down = await startRedis();
+    const down = await startExtraRedis();
     const emulator = createCloudEmulator({ projectId: 'proj_redis' });
     const mint = async () => emulator.issueToken(DEMO_USER.id);
     const client = down.client();
@@ -148,6 +154,5 @@ describe('Redis store in a fleet', () => {
         name: 'StorageUnavailableError',
       });
     }
-    await down.stop();
   });
 });
