@@ -12,6 +12,7 @@ import {
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
 import { describeError } from './error-response.js';
+import { IdentitySigner } from './identity-signer.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -24,6 +25,8 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
+  readonly signer: IdentitySigner | undefined;
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -115,6 +118,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
   };
 }
