@@ -54,15 +54,27 @@ export function createHarness(
   env: Record<string, unknown> = {},
   options: Pick<GatewayOptions, 'cloudCache'> & {
     tokenTtlSeconds?: number;
+    autoApprove?: boolean;
+    emulator?: CloudEmulator;
     /** Answers in place of the recording runner (requests are still logged, without their body). */
     runner?: (request: Request) => Promise<Response>;
   } = {},
 ): Harness {
-  const { tokenTtlSeconds, runner: customRunner, ...gatewayOptions } = options;
-  const emulator = createCloudEmulator({
-    projectId: PROJECT_ID,
-    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
-  });
+  const {
+    tokenTtlSeconds,
+    autoApprove,
+    emulator: sharedEmulator,
+    runner: customRunner,
+    ...gatewayOptions
+  } = options;
+  // A shared emulator: several gateway instances (isolates) in front of one Cloud.
+  const emulator =
+    sharedEmulator ??
+    createCloudEmulator({
+      projectId: PROJECT_ID,
+      ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+      ...(autoApprove !== undefined && { autoApprove }),
+    });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
@@ -101,6 +113,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,
