@@ -42,10 +42,13 @@ const wireSuites = [
 
 const workersPool = () =>
   cloudflareTest({
+    // The Worker entry exports the AUTH_DO class, so tests run the real Durable Object runtime.
+    main: './worker.ts',
     miniflare: {
       compatibilityDate: '2026-04-20',
       compatibilityFlags: ['nodejs_compat'],
       kvNamespaces: ['AUTH_KV'],
+      durableObjects: { AUTH_DO: { className: 'AuthStoreObject', useSQLite: true } },
     },
   });
 
@@ -76,7 +79,8 @@ export default defineConfig({
           environment: 'node',
           provide: { cloudWire: 'released' },
           include: wireSuites,
-          exclude: [workersOnly, '**/node_modules/**'],
+          // Streams through wrangler dev do not depend on the Cloud wire: once is enough.
+          exclude: [workersOnly, 'test/mastra/streaming-gateway.node.test.ts', '**/node_modules/**'],
         },
       },
       {

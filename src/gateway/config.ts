@@ -1,9 +1,15 @@
 import { type CloudWire, readWireSetting } from '../cloud-fetch/index.js';
 import { ConfigError } from '../errors/index.js';
 import { parseHttpUrl } from '../http/url.js';
-import { asKVStore, type KVStore } from '../kv-session/index.js';
+import {
+  asKVStore,
+  type DurableObjectStores,
+  durableObjectStores,
+  type KVStore,
+} from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
   type IdentitySettings,
   parseCorsOrigins,
@@ -13,7 +19,7 @@ import {
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, init?: RequestInit): Promise<Response>;
 }
 
 /** Where proxied requests go: an origin (`UPSTREAM_URL`) or a service binding (`UPSTREAM`). */
@@ -40,6 +46,11 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /**
+   * `AUTH_DO` (optional): revocation marks, sessions and used login states in a Durable Object,
+   * with its revocation feed polled every `AUTH_DO_SYNC_MS` (default 0: on every request).
+   */
+  readonly durableObject?: { readonly stores: DurableObjectStores; readonly syncMs: number } | undefined;
   /** `PUBLIC_ORIGIN` (or the callback URL's origin); undefined only in local development or when unused. */
   readonly publicOrigin: string | undefined;
   /** `IDENTITY_SIGNING_KEY` / `IDENTITY_AUDIENCE`: how `X-Mastra-Identity` is signed; undefined: not sent. */
@@ -48,6 +59,8 @@ export interface GatewayConfig {
   readonly forwardCredentials: boolean;
   /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
   readonly corsOrigins: readonly string[];
+  /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
+  readonly runner: RunnerLimits;
 }
 
 /** Either a usable configuration or every problem found (each names its setting, never a value). */
@@ -84,6 +97,7 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const runner = attempt(() => parseRunnerLimits(env));
   const identity = attempt(() =>
     parseIdentitySettings(
       readString(env, 'IDENTITY_SIGNING_KEY'),
@@ -104,6 +118,7 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('FORWARD_CREDENTIALS', read(env, 'FORWARD_CREDENTIALS'), false),
   );
   const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
+  const durableObject = attempt(() => parseDurableObject(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
@@ -111,7 +126,8 @@ export function parseConfig(env: object): ConfigResult {
     publicPaths === undefined ||
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
-    corsOrigins === undefined
+    corsOrigins === undefined ||
+    runner === undefined
   ) {
     return { ok: false, problems };
   }
@@ -128,6 +144,8 @@ export function parseConfig(env: object): ConfigResult {
       identity,
       forwardCredentials,
       corsOrigins,
+      durableObject,
+      runner,
     },
   };
 }
@@ -210,6 +228,29 @@ function parseKv(value: unknown, required: boolean): KVStore | undefined {
   } catch {
     throw new ConfigError('AUTH_KV', 'AUTH_KV must be a KV namespace binding');
   }
+}
+
+function parseDurableObject(env: object): GatewayConfig['durableObject'] {
+  const binding = read(env, 'AUTH_DO');
+  if (binding === undefined || binding === null) return undefined;
+  let stores: DurableObjectStores;
+  try {
+    stores = durableObjectStores(binding);
+  } catch {
+    throw new ConfigError(
+      'AUTH_DO',
+      'AUTH_DO must be a Durable Object namespace binding (class AuthStoreObject)',
+    );
+  }
+  const raw = readString(env, 'AUTH_DO_SYNC_MS');
+  const syncMs = raw === undefined ? 0 : Number(raw);
+  if (!/^\d+$/.test(raw ?? '0') || !Number.isSafeInteger(syncMs) || syncMs > 60_000) {
+    throw new ConfigError(
+      'AUTH_DO_SYNC_MS',
+      'AUTH_DO_SYNC_MS must be an integer from 0 to 60000 (milliseconds)',
+    );
+  }
+  return { stores, syncMs };
 }
 
 function isUpstreamFetcher(value: unknown): value is UpstreamFetcher {

@@ -1,5 +1,6 @@
 import type { CloudWire } from '../cloud-fetch/index.js';
 import type { ProviderErrorHandler } from '../composite/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import type { ProviderErrorHandler as CloudErrorHandler, ProviderCacheOptions } from '../provider/index.js';
 import type { OnError } from './error-response.js';
@@ -30,6 +31,11 @@ export interface GatewayOptions {
   cloudCache?: ProviderCacheOptions | 'off';
   /** The Cloud wire profile (`'v1'` or `'released'`); overrides `MASTRA_CLOUD_WIRE` (default `v1`). */
   wire?: CloudWire;
+  /**
+   * Where the Cloud provider keeps shared state, for a gateway run outside Workers (e.g. in Node
+   * with `redisStores` from `mastra-edge-auth/node`). Roles set here override `AUTH_KV` and `AUTH_DO`.
+   */
+  stores?: AuthStores;
 }
 
 /** A Workers module handler. */
@@ -58,6 +64,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     onCloudError: options.onCloudError,
     cloudCache: options.cloudCache,
     wire: options.wire,
+    stores: options.stores,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

@@ -1,6 +1,7 @@
 import type { CloudWire } from '../cloud-fetch/index.js';
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
@@ -48,6 +49,8 @@ export interface StateOptions {
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
   /** The Cloud wire profile; default `MASTRA_CLOUD_WIRE` (see `GatewayOptions.wire`). */
   readonly wire?: CloudWire | undefined;
+  /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
+  readonly stores?: AuthStores | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -102,7 +105,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
           wire: config.cloud?.wire ?? settings.wire,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
-          ...cacheSettings(config, options.cloudCache),
+          ...cacheSettings(config, options.cloudCache, options.stores),
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -129,14 +132,31 @@ export function buildState(env: object, options: StateOptions): StateResult {
   };
 }
 
-/** The provider's `kv` and `cache` options for a cache setting. */
+/**
+ * The provider's `kv`, `stores` and `cache` options for a cache setting. With `AUTH_DO`, the
+ * object holds revocation marks, sessions and used login states (strong) and KV keeps the verify
+ * cache; the object's revocation feed is polled every `AUTH_DO_SYNC_MS`.
+ */
 function cacheSettings(
   config: GatewayConfig,
   cloudCache: ProviderCacheOptions | 'off' | undefined,
-): { kv?: GatewayConfig['kv']; cache?: ProviderCacheOptions } {
-  if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
+  given: AuthStores | undefined,
+): { kv?: GatewayConfig['kv']; stores?: AuthStores; cache?: ProviderCacheOptions } {
+  const durable = config.durableObject;
+  const fromDurable: AuthStores | undefined = durable && {
+    sessions: durable.stores.store,
+    revocations: durable.stores.store,
+    usedStates: durable.stores.store,
+    revocationFeed: durable.stores.feed,
+    feedPollMs: durable.syncMs,
+  };
+  const stores = fromDurable || given ? { ...fromDurable, ...given } : undefined;
+  if (cloudCache === 'off') {
+    return { cache: { l1TtlMs: 0, negativeTtlMs: 0 }, ...(stores && { stores }) };
+  }
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
+    ...(stores && { stores }),
     ...(cloudCache !== undefined && { cache: cloudCache }),
   };
 }
