@@ -26,6 +26,8 @@ const HANDOFF_MAX_ENTRIES = 1_000;
 const HANDOFF_TTL_MS = 60_000;
 /** Users remembered for `getUser(userId)`, which has no token to ask Cloud with. */
 const RECENT_USERS_MAX_ENTRIES = 1_000;
+/** Sessions whose refresh this isolate claimed; an evicted claim costs at most one more Cloud check. */
+const REFRESH_CLAIMS_MAX_ENTRIES = 10_000;
 
 /** Everything a provider instance shares between requests. Nothing in it is per request. */
 export interface ProviderContext {
@@ -51,6 +53,8 @@ export interface ProviderContext {
   readonly sessionCookies: Handoff<string>;
   /** Users whose session cookie is past half its idle window, with that cookie's handle. */
   readonly refreshDue: WeakMap<object, string>;
+  /** Session id -> until when its refresh is claimed in this isolate (one Cloud check per half window). */
+  readonly refreshClaims: LruMap<string, number>;
   report(error: unknown, context: ProviderErrorContext): void;
 }
 
@@ -112,6 +116,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     callbackCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     sessionCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     refreshDue: new WeakMap(),
+    refreshClaims: new LruMap(REFRESH_CLAIMS_MAX_ENTRIES),
     report,
   };
 }

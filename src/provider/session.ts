@@ -17,6 +17,9 @@ import { openSession, type SessionClaims, sealSession } from './session-cookie.j
  * Ending a session by its Cloud id is `revokeSessionById`, for server-side callers only.
  */
 
+/** After a refresh Cloud did not answer, how long this isolate waits before trying again. */
+const REFRESH_RETRY_MS = 10_000;
+
 /** The shape of a session handle (compact JWE, `dir`: empty second segment). */
 const SEALED_HANDLE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -65,6 +68,8 @@ export async function refresh(ctx: ProviderContext, sessionId: unknown): Promise
     cloudSession = await ctx.client.validateSession(claims.token);
   } catch (error) {
     if (isRejection(error)) return null;
+    // Not answered: let a request a little later try again (well before this cookie runs out).
+    ctx.refreshClaims.set(claims.sessionId, ctx.clock.now() + REFRESH_RETRY_MS);
     throw error;
   }
   const sealed = await sealSession(
