@@ -59,6 +59,11 @@ export interface MastraCloudAuthProviderOptions {
   client?: MastraCloudClient;
   /** Transport for the Cloud client this provider builds. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Deadline of one Cloud call across its attempts, in ms (the client's `deadlineMs`). Default
+   * 3000: a hung Cloud holds a request this long at most, then it is an outage (503).
+   */
+  cloudDeadlineMs?: number;
   /** Sliding lifetime of the session cookie, in seconds; never past Cloud's session expiry. Default 86 400. */
   sessionMaxAgeSeconds?: number;
   /** Receives absorbed failures (KV errors, a logout Cloud could not hear about). */
@@ -124,11 +129,14 @@ function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient
       projectId: options.projectId,
       baseUrl: options.cloudBaseUrl,
       ...(options.fetch !== undefined && { fetch: options.fetch }),
+      ...(options.cloudDeadlineMs !== undefined && { deadlineMs: options.cloudDeadlineMs }),
     });
   } catch (error) {
     // The client names its own option (`baseUrl`); ours is `cloudBaseUrl`.
     const message =
-      error instanceof Error ? error.message.replace(/^baseUrl\b/, 'cloudBaseUrl') : String(error);
+      error instanceof Error
+        ? error.message.replace(/^baseUrl\b/, 'cloudBaseUrl').replace(/^deadlineMs\b/, 'cloudDeadlineMs')
+        : String(error);
     throw new TypeError(message);
   }
 }
