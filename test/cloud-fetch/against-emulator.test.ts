@@ -198,7 +198,9 @@ describe('emulator faults', () => {
   it('makes one call, not a retry, when Cloud hangs', async () => {
     const { cloud, client, sleeps } = setup({ deadlineMs: 30 });
     cloud.injectFault({ route: 'verify', kind: 'hang' });
-    await expect(client.verifyToken(cloud.issueToken(DEMO_USER.id))).rejects.toMatchObject({ code: 'timeout' });
+    await expect(client.verifyToken(cloud.issueToken(DEMO_USER.id))).rejects.toMatchObject({
+      code: 'timeout',
+    });
     expect(cloud.calls('verify')).toBe(1);
     expect(sleeps).toEqual([]);
   });
