@@ -5,6 +5,12 @@
  * @module
  */
 export { type Clock, systemClock } from './clock.js';
+export {
+  DEFAULT_KV_READ_DEADLINE_MS,
+  DEFAULT_KV_WRITE_DEADLINE_MS,
+  type KVDeadlines,
+  withKvDeadlines,
+} from './deadline-store.js';
 export { hashToken, isTokenHash, TOKEN_HASH_PATTERN } from './hash.js';
 export { KEY_PREFIXES, type RecordKind, storageKey, storageKeyFor } from './keys.js';
 export {
@@ -35,8 +41,10 @@ export { asKVStore, type KVPutOptions, type KVStore } from './store.js';
 export { TOKEN_REVOKED_CODE } from './verify-answers.js';
 export { VerifyCache } from './verify-cache.js';
 export type {
+  AnswerSource,
   Coalesce,
   GetOptions,
+  LoadInfo,
   LoadResult,
   VerifyCacheOptions,
   VerifyCacheStats,

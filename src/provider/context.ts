@@ -4,6 +4,8 @@ import {
   type MastraCloudClient,
   parseUserData,
 } from '../cloud-fetch/index.js';
+import { RateLimitedError } from '../errors/index.js';
+import { type AuthRequestContext, requestContextOf } from '../http/request-context.js';
 import {
   type Clock,
   DEFAULT_POSITIVE_TTL_MS,
@@ -18,6 +20,7 @@ import { Handoff } from './handoff.js';
 import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
+import { TokenBucket } from './token-bucket.js';
 import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
 
 /** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
@@ -55,6 +58,8 @@ export interface ProviderContext {
   readonly refreshDue: WeakMap<object, string>;
   /** Session id -> until when its refresh is claimed in this isolate (one Cloud check per half window). */
   readonly refreshClaims: LruMap<string, number>;
+  /** Budget of Cloud verifies for tokens never seen before, when configured. */
+  readonly unknownTokens: TokenBucket | undefined;
   report(error: unknown, context: ProviderErrorContext): void;
 }
 
@@ -71,6 +76,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     ...(cache.negativeTtlMs !== undefined && { negativeTtlMs: cache.negativeTtlMs }),
     ...(cache.l1TtlMs !== undefined && { l1TtlMs: cache.l1TtlMs }),
     ...(cache.l1MaxEntries !== undefined && { l1MaxEntries: cache.l1MaxEntries }),
+    ...(cache.graceMs !== undefined && { graceMs: cache.graceMs }),
     ...(cache.coalesce !== undefined && { coalesce: cache.coalesce }),
     ...(o.kv !== undefined && { kv: o.kv }),
   };
@@ -117,6 +123,10 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     sessionCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     refreshDue: new WeakMap(),
     refreshClaims: new LruMap(REFRESH_CLAIMS_MAX_ENTRIES),
+    unknownTokens:
+      o.unknownTokenBudget === undefined
+        ? undefined
+        : new TokenBucket({ ...o.unknownTokenBudget, now: () => o.clock.now() }),
     report,
   };
 }
@@ -125,15 +135,54 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
  * Verifies a token through the cache tiers and returns a user this provider vouches for
  * (registered for `authorizeUser`, remembered for `getUser`).
  *
+ * @param options - `request`: the request the host handed over (its context says where to run
+ *   cache writes and receives how the answer was made); `known`: the token came from a session
+ *   cookie this provider sealed (never junk, never budgeted)
  * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
+ * @throws RateLimitedError (429) when the budget for unknown tokens is spent
  */
-export async function verifyUser(ctx: ProviderContext, token: string): Promise<CloudUser> {
+export async function verifyUser(
+  ctx: ProviderContext,
+  token: string,
+  options: { request?: unknown; known?: boolean } = {},
+): Promise<CloudUser> {
   const tokenHash = await hashToken(token);
-  const profile = await ctx.users.getByHash(tokenHash, async () => {
-    const { user, expiresAt } = await ctx.client.verifyToken(token);
-    return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
-  });
+  const requestContext = requestContextOf(options.request);
+  const timing: NonNullable<AuthRequestContext['timing']> = {};
+  if (requestContext !== undefined) requestContext.timing = timing;
+  const profile = await ctx.users.getByHash(
+    tokenHash,
+    async (info) => {
+      spendBudget(ctx, info.known || options.known === true);
+      const started = ctx.clock.now();
+      try {
+        const { user, expiresAt } = await ctx.client.verifyToken(token);
+        return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
+      } finally {
+        timing.cloudMs = ctx.clock.now() - started;
+      }
+    },
+    {
+      waitUntil: requestContext?.waitUntil,
+      onSource: (source) => {
+        timing.source = source === 'load' ? 'cloud' : source;
+      },
+    },
+  );
   return adopt(ctx, profile, token, tokenHash);
+}
+
+/** Spends one unit of the unknown-token budget, or refuses (429) without asking Cloud. */
+function spendBudget(ctx: ProviderContext, known: boolean): void {
+  const bucket = ctx.unknownTokens;
+  if (bucket === undefined || known) return;
+  const waitMs = bucket.take();
+  if (waitMs > 0) {
+    throw new RateLimitedError(
+      'Too many verifications of unknown tokens; Cloud was not asked',
+      waitMs / 1000,
+    );
+  }
 }
 
 /** Attaches the token (in memory only) and registers the user as one this provider produced. */
