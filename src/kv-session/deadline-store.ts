@@ -5,12 +5,12 @@ import type { KVStore } from './store.js';
 export interface KVDeadlines {
   /** A read past it fails (the caller treats it as a miss, or as an outage for revocation marks). Default 1000. */
   readMs?: number;
-  /** A write or delete past it fails (reported; writes run after the response anyway). Default 5000. */
+  /** A write or delete past it fails (reported; writes run after the response anyway). Default 2000. */
   writeMs?: number;
 }
 
 export const DEFAULT_KV_READ_DEADLINE_MS = 1_000;
-export const DEFAULT_KV_WRITE_DEADLINE_MS = 5_000;
+export const DEFAULT_KV_WRITE_DEADLINE_MS = 2_000;
 const MAX_DEADLINE_MS = 60_000;
 
 // One wrapper per store and deadlines, so per-store state keyed by the store object (the write

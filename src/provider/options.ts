@@ -77,7 +77,7 @@ export interface MastraCloudAuthProviderOptions {
    * 3000: a hung Cloud holds a request this long at most, then it is an outage (503).
    */
   cloudDeadlineMs?: number;
-  /** Deadlines of KV reads and writes (a read past it is a miss; a revocation read, an outage). Defaults 1000 / 5000 ms. */
+  /** Deadlines of KV reads and writes (a read past it is a miss; a revocation read, an outage). Defaults 1000 / 2000 ms. */
   kvDeadlines?: KVDeadlines;
   /**
    * Budget of Cloud verifies for tokens this isolate has never seen (token bucket): over it, 429
