@@ -3,6 +3,7 @@ import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseResilience, type ResilienceConfig } from './resilience.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
@@ -31,6 +32,8 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /** Deadlines, stale-if-error, budgets, rate limiting, Server-Timing (see `resilience.ts`). */
+  readonly resilience: ResilienceConfig;
 }
 
 /** Either a usable configuration or every problem found (each names its setting, never a value). */
@@ -67,16 +70,21 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
-    cookieSecure === undefined
+    cookieSecure === undefined ||
+    resilience === undefined
   ) {
     return { ok: false, problems };
   }
-  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv } };
+  return {
+    ok: true,
+    config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv, resilience },
+  };
 }
 
 function read(env: object, name: string): unknown {

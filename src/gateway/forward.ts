@@ -1,3 +1,4 @@
+import { assertNotBlocked, recordFailure } from './abuse.js';
 import { authenticate, credentialToken, requestCredential } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { badGatewayResponse, challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
@@ -18,11 +19,19 @@ export async function forward(context: RouteContext): Promise<Response> {
   const { request, url, state } = context;
   if (isPublicPath(state.config.publicPaths, url.pathname)) return send(context, null);
   const credential = requestCredential(request, state);
+  const errorContext = {
+    request,
+    token: credentialToken(credential),
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    onError: context.onError,
+    fromProviders: true,
+  };
   let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
-    outcome = await authenticate(request, credential, state);
+    if (credential.kind !== 'none') assertNotBlocked(context);
+    outcome = await authenticate(request, credential, state, context.auth);
   } catch (error) {
-    return errorResponse(error, { request, token: credentialToken(credential), onError: context.onError });
+    return errorResponse(error, errorContext);
   }
   switch (outcome.kind) {
     case 'user': {
@@ -35,13 +44,16 @@ export async function forward(context: RouteContext): Promise<Response> {
     }
     case 'forbidden':
       return forbiddenResponse();
-    case 'anonymous':
+    case 'anonymous': {
+      const limited = await recordFailure(context, credential);
+      if (limited !== undefined) return errorResponse(limited, errorContext);
       return challengeResponse(request, {
         // A refused token is an API client's problem: a login page would not fix it.
         loginAvailable: state.cloud !== undefined && credential.kind !== 'token',
         // A session cookie that no longer opens (expired, revoked, old secret) is cleared.
         cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
       });
+    }
   }
 }
 

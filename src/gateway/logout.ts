@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import type { RevocationOutcome } from '../provider/index.js';
 import type { RouteContext } from './context.js';
 import { readOwnCookies } from './cookie-header.js';
 import { jsonResponse } from './responses.js';
@@ -20,10 +21,30 @@ export async function logout(context: RouteContext): Promise<Response> {
     state.sessionCookie,
   );
   // Revocation failures (Cloud or KV down) are reported by the provider, never thrown: the
-  // session is still revoked in this isolate and the cookie is cleared.
-  if (handle !== undefined) await state.auth.destroySession(handle);
+  // session is still revoked in this isolate and the cookie is cleared. The answer says where
+  // the revocation stands, and never claims one KV did not store.
+  let revocation: RevocationOutcome = 'none';
+  if (handle !== undefined) {
+    if (state.cloud !== undefined)
+      revocation = await state.cloud.endSession(handle, { waitUntil: context.waitUntil });
+    else await state.auth.destroySession(handle);
+  }
   const logoutUrl = await state.auth.getLogoutUrl(`${url.origin}/`);
-  return jsonResponse(200, { ok: true, logoutUrl }, { cookies: state.auth.getClearSessionCookies() });
+  const cookies = state.auth.getClearSessionCookies();
+  if (revocation === 'pending') {
+    // Accepted, not finished: signed out here; elsewhere once the retried write lands.
+    return jsonResponse(
+      202,
+      {
+        ok: true,
+        logoutUrl,
+        revocation,
+        message: 'Signed out here. The revocation could not be stored yet and is being retried.',
+      },
+      { cookies },
+    );
+  }
+  return jsonResponse(200, { ok: true, logoutUrl, revocation }, { cookies });
 }
 
 /**

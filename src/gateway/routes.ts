@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { assertWithinRateLimit, clientAddress } from './abuse.js';
 import { callback } from './callback.js';
 import type { RouteContext, RouteHandler } from './context.js';
 import { errorResponse, notFoundResponse, type OnError } from './error-response.js';
@@ -7,6 +8,7 @@ import { health } from './health.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { me } from './me.js';
+import { serverTiming } from './observability.js';
 import type { StateResult } from './state.js';
 
 /** The gateway's own routes: path -> the one method it answers, and the handler. */
@@ -25,7 +27,11 @@ export interface RouterDeps {
   readonly load: (env: object) => StateResult;
   readonly fetch: typeof fetch;
   readonly onError: OnError | undefined;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
 }
+
+/** Routes whose use is rate limited per client through `AUTH_RATE_LIMIT` when it is bound. */
+const RATE_LIMITED_ROUTES = new Set(['/auth/login', '/auth/callback']);
 
 /**
  * Routes one request: `/auth/*` to the gateway's handlers (wrong method -> 405, unknown path ->
@@ -50,7 +56,7 @@ export async function route(request: Request, env: object, deps: RouterDeps): Pr
       });
     }
     const result = deps.load(env);
-    if (entry?.handler === 'health') return health(result);
+    if (entry?.handler === 'health') return await health(result, url);
     if (!result.ok) throw result.problems[0] ?? new TypeError('configuration failed without a reason');
     const context: RouteContext = {
       request,
@@ -58,9 +64,24 @@ export async function route(request: Request, env: object, deps: RouterDeps): Pr
       state: result.state,
       fetch: deps.fetch,
       onError: deps.onError,
+      waitUntil: deps.waitUntil,
+      auth: { waitUntil: deps.waitUntil },
+      client: clientAddress(request),
     };
-    return await (entry === undefined ? forward(context) : entry.handler(context));
+    if (RATE_LIMITED_ROUTES.has(path)) await assertWithinRateLimit(context, path.slice('/auth/'.length));
+    const response = await (entry === undefined ? forward(context) : entry.handler(context));
+    return withServerTiming(response, context);
   } catch (error) {
     return errorResponse(error, { request, onError: deps.onError, allow: entry?.method });
   }
+}
+
+/** Adds `Server-Timing` (which tier authenticated, Cloud's time) when `SERVER_TIMING` is on. */
+function withServerTiming(response: Response, context: RouteContext): Response {
+  if (!context.state.config.resilience.serverTiming || response.status < 200) return response;
+  const value = serverTiming(context.auth.timing);
+  if (value === undefined) return response;
+  const copy = new Response(response.body, response);
+  copy.headers.append('Server-Timing', value);
+  return copy;
 }

@@ -1,5 +1,6 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
+import { LruMap } from '../kv-session/lru.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
@@ -10,7 +11,8 @@ import {
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeError } from './error-response.js';
+import { describeProviderError } from './error-response.js';
+import { deriveLogKey, FailureCounters } from './observability.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -23,6 +25,19 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
+  readonly observability: Observability;
+}
+
+/** What the gateway keeps per isolate to make failures visible. */
+export interface Observability {
+  /** HMAC key for token and client ids in logs, derived once from `SESSION_SECRET`. */
+  readonly logKey: () => Promise<CryptoKey>;
+  readonly failures: FailureCounters;
+  /** Client id -> until when failed authentications are refused at once (rate limit hit). */
+  readonly blocked: LruMap<string, number>;
+  /** The last deep health answer, reused for a few seconds (a public route must not amplify traffic). */
+  deepHealth?: { readonly at: number; readonly body: Record<string, unknown> };
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -91,6 +106,8 @@ export function buildState(env: object, options: StateOptions): StateResult {
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
           ...cacheSettings(config, options.cloudCache),
+          cloudDeadlineMs: config.resilience.cloudDeadlineMs,
+          unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -112,7 +129,22 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      observability: createObservability(config.sessionSecret),
     },
+  };
+}
+
+const BLOCKED_CLIENTS_MAX = 10_000;
+
+function createObservability(sessionSecret: string): Observability {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    logKey: () => {
+      key ??= deriveLogKey(sessionSecret);
+      return key;
+    },
+    failures: new FailureCounters(),
+    blocked: new LruMap(BLOCKED_CLIENTS_MAX),
   };
 }
 
@@ -124,7 +156,7 @@ function cacheSettings(
   if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
-    ...(cloudCache !== undefined && { cache: cloudCache }),
+    cache: { graceMs: config.resilience.graceSeconds * 1000, ...cloudCache },
   };
 }
 
@@ -134,7 +166,7 @@ function logProviderError(error: unknown, providerName: string, operation: strin
       gateway: 'provider_error',
       provider: providerName,
       operation,
-      reason: describeError(error),
+      reason: describeProviderError(error),
     }),
   );
 }
@@ -144,7 +176,7 @@ const logCloudError: CloudErrorHandler = (error, context) => {
     JSON.stringify({
       gateway: 'cloud_provider_error',
       operation: context.operation,
-      reason: describeError(error),
+      reason: describeProviderError(error),
     }),
   );
 };
