@@ -31,6 +31,10 @@ const HANDOFF_TTL_MS = 60_000;
 const RECENT_USERS_MAX_ENTRIES = 1_000;
 /** Sessions whose refresh this isolate claimed; an evicted claim costs at most one more Cloud check. */
 const REFRESH_CLAIMS_MAX_ENTRIES = 10_000;
+/** Tokens recently charged to the unknown-token budget (bounded). */
+const CHARGED_TOKENS_MAX_ENTRIES = 10_000;
+/** A token is charged to the budget at most once this often. */
+const BUDGET_CHARGE_MS = 10_000;
 
 /** Everything a provider instance shares between requests. Nothing in it is per request. */
 export interface ProviderContext {
@@ -60,6 +64,8 @@ export interface ProviderContext {
   readonly refreshClaims: LruMap<string, number>;
   /** Budget of Cloud verifies for tokens never seen before, when configured. */
   readonly unknownTokens: TokenBucket | undefined;
+  /** Token hash -> until when it is charged to the budget already. */
+  readonly charged: LruMap<string, number>;
   report(error: unknown, context: ProviderErrorContext): void;
 }
 
@@ -127,6 +133,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
       o.unknownTokenBudget === undefined
         ? undefined
         : new TokenBucket({ ...o.unknownTokenBudget, now: () => o.clock.now() }),
+    charged: new LruMap(CHARGED_TOKENS_MAX_ENTRIES),
     report,
   };
 }
@@ -153,7 +160,7 @@ export async function verifyUser(
   const profile = await ctx.users.getByHash(
     tokenHash,
     async (info) => {
-      spendBudget(ctx, info.known || options.known === true);
+      spendBudget(ctx, tokenHash, info.known || options.known === true);
       const started = ctx.clock.now();
       try {
         const { user, expiresAt } = await ctx.client.verifyToken(token);
@@ -172,12 +179,20 @@ export async function verifyUser(
   return adopt(ctx, profile, token, tokenHash);
 }
 
-/** Spends one unit of the unknown-token budget, or refuses (429) without asking Cloud. */
-function spendBudget(ctx: ProviderContext, known: boolean): void {
+/**
+ * Spends one unit of the unknown-token budget, or refuses (429) without asking Cloud. A token is
+ * charged once per {@link BUDGET_CHARGE_MS}: concurrent requests with one new token (a page's
+ * fan-out) cost one unit, not one each.
+ */
+function spendBudget(ctx: ProviderContext, tokenHash: string, known: boolean): void {
   const bucket = ctx.unknownTokens;
   if (bucket === undefined || known) return;
+  const now = ctx.clock.now();
+  const charged = ctx.charged.peek(tokenHash);
+  if (charged !== undefined && charged > now) return;
   const waitMs = bucket.take();
-  if (waitMs > 0) {
+  if (waitMs === 0) ctx.charged.set(tokenHash, now + BUDGET_CHARGE_MS);
+  else {
     throw new RateLimitedError(
       'Too many verifications of unknown tokens; Cloud was not asked',
       waitMs / 1000,
