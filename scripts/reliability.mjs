@@ -17,6 +17,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -55,20 +56,27 @@ if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
 }
 const quick = values.quick;
 const outFile = resolve(root, values.out ?? 'bench/results/reliability.json');
-const PORTS = { gateway: portBase, inspector: portBase + 1, upstream: portBase + 2, cloud: portBase + 3 };
+const PORTS = {
+  gateway: portBase,
+  inspector: portBase + 1,
+  upstream: portBase + 2,
+  cloud: portBase + 3,
+  miniflare: portBase + 4,
+};
 const plan = quick
   ? { perFault: 4, concurrent: 100, junk: 1_000, rssSeconds: 15, rssConnections: 4 }
   : { perFault: 10, concurrent: 100, junk: 1_000, rssSeconds: 120, rssConnections: 8 };
 
 const { buildEntries } = await import('../bench/lib/build.mjs');
 const { disposeAll, onDispose, startNodeService } = await import('../bench/lib/procs.mjs');
-const { runtimeVersions } = await import('../bench/lib/workerd.mjs');
+const { compatibilityDate, runtimeVersions } = await import('../bench/lib/workerd.mjs');
 const { machineInfo } = await import('../bench/lib/report.mjs');
 
 const log = (message) => console.error(`[reliability] ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cloudUrl = `http://${HOST}:${PORTS.cloud}`;
-const gatewayUrl = `http://${HOST}:${PORTS.gateway}`;
+// Where requests go: the gateway under wrangler dev, or under Miniflare for the last phase.
+let gatewayUrl = `http://${HOST}:${PORTS.gateway}`;
 
 // ---- Cloud emulator control ----------------------------------------------------------------
 
@@ -312,7 +320,7 @@ async function junkTokens() {
   return result;
 }
 
-/** The workerd process under the wrangler child (its descendants, found through /proc). */
+/** The workerd process below `rootPid` (its descendants, found through /proc). */
 function workerdPid(rootPid) {
   const parents = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -346,8 +354,8 @@ function rssMb(pid) {
   }
 }
 
-async function rssRun(gateway) {
-  const pid = workerdPid(gateway.child.pid);
+async function rssRun(rootPid) {
+  const pid = workerdPid(rootPid);
   if (pid === undefined) return { error: 'workerd process not found' };
   await recover();
   const samples = [{ s: 0, rssMb: rssMb(pid) }];
@@ -372,6 +380,41 @@ async function rssRun(gateway) {
   const result = { seconds: plan.rssSeconds, requests, distinctTokens: requests, statuses, samples };
   log(`rss: ${JSON.stringify(result)}`);
   return result;
+}
+
+async function miniflareRss() {
+  const { paths, cleanup } = await buildEntries(root, ['gateway']);
+  onDispose(cleanup);
+  const { Miniflare } = createRequire(join(root, 'node_modules', 'wrangler', 'package.json'))('miniflare');
+  // KV on disk: in-memory KV would live in the workerd process and be counted as the gateway's.
+  const kvDir = mkdtempSync(join(tmpdir(), 'mea-reliability-kv-'));
+  onDispose(() => rmSync(kvDir, { recursive: true, force: true }));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: paths.gateway,
+    modulesRoot: dirname(paths.gateway),
+    compatibilityDate: compatibilityDate(root),
+    host: HOST,
+    port: PORTS.miniflare,
+    kvNamespaces: ['AUTH_KV'],
+    kvPersist: kvDir,
+    bindings: {
+      UPSTREAM_URL: `http://${HOST}:${PORTS.upstream}`,
+      MASTRA_CLOUD_API_URL: cloudUrl,
+      PROJECT_ID,
+      SESSION_SECRET,
+      AUTH_COOKIE_SECURE: 'false',
+      AUTH_UNKNOWN_TOKEN_RATE: '0',
+    },
+  });
+  const dispose = onDispose(() => mf.dispose());
+  try {
+    await mf.ready;
+    gatewayUrl = `http://${HOST}:${PORTS.miniflare}`;
+    return await rssRun(process.pid);
+  } finally {
+    await dispose();
+  }
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -419,8 +462,12 @@ async function main() {
   });
   log(`phase 3: RSS over ${plan.rssSeconds} s with ever-new tokens (budget off)`);
   await withGateway({ AUTH_UNKNOWN_TOKEN_RATE: '0' }, async (gateway) => {
-    results.rss = await rssRun(gateway);
+    results.rss = await rssRun(gateway.child.pid);
   });
+  // wrangler dev's workerd grows under load by itself; the same run under Miniflare (workerd
+  // directly, in-memory KV) shows what the gateway itself keeps.
+  log(`phase 4: the same under Miniflare (workerd directly)`);
+  results.rssMiniflare = await miniflareRss();
 
   results.machine.loadAverageAtEnd = (await import('node:os'))
     .loadavg()
@@ -464,6 +511,13 @@ function render(r) {
         r.rss.samples.map((s) => `${s.s}s=${s.rssMb}MB`).join(' '),
     );
   } else lines.push(`RSS: ${r.rss.error}`);
+  const m = r.rssMiniflare;
+  if (m?.samples) {
+    lines.push(
+      `RSS (workerd under Miniflare), ${m.requests} requests with ever-new tokens over ${m.seconds} s: ` +
+        m.samples.map((s) => `${s.s}s=${s.rssMb}MB`).join(' '),
+    );
+  } else if (m) lines.push(`RSS (Miniflare): ${m.error}`);
   return lines.join('\n');
 }
 

@@ -62,6 +62,9 @@ function refreshIsDue(ctx: ProviderContext, claims: SessionClaims): boolean {
  * refresh; the winner's `Set-Cookie` slides the session for all of them.
  */
 function claimRefresh(ctx: ProviderContext, claims: SessionClaims): boolean {
+  // While Cloud is failing (breaker not closed), sliding would only hold an authenticated request.
+  const breaker = ctx.client.breaker;
+  if (breaker !== undefined && breaker.state !== 'closed') return false;
   const now = ctx.clock.now();
   const claimedUntil = ctx.refreshClaims.peek(claims.sessionId);
   if (claimedUntil !== undefined && claimedUntil > now) return false;
