@@ -11,7 +11,7 @@ import {
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeProviderError } from './error-response.js';
+import { describeError, describeProviderError } from './error-response.js';
 import { deriveLogKey, FailureCounters } from './observability.js';
 
 /** What the gateway builds once per isolate from its bindings. */
@@ -176,7 +176,8 @@ const logCloudError: CloudErrorHandler = (error, context) => {
     JSON.stringify({
       gateway: 'cloud_provider_error',
       operation: context.operation,
-      reason: describeProviderError(error),
+      // Our own provider's failures (Cloud, KV): their messages carry no tokens.
+      reason: describeError(error),
     }),
   );
 };
