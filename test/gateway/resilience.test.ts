@@ -341,3 +341,25 @@ describe('provider errors in logs', () => {
     );
   });
 });
+
+describe('writes after the answer', () => {
+  it('hands the cache write of a Cloud verify to ctx.waitUntil: a write that never finishes holds no request', async () => {
+    const base = new MemoryKVStore();
+    const kv: KVStore = {
+      get: (key, type) => base.get(key, type),
+      put: () => new Promise<never>(() => {}),
+      delete: (key) => base.delete(key),
+    };
+    const h = createHarness(kv);
+    const handed: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (promise: Promise<unknown>) => void handed.push(promise) };
+    const token = h.emulator.issueToken(DEMO_USER.id);
+    const response = await h.gateway.fetch(
+      new Request('https://gw.example/api/agents', { headers: bearer(token) }),
+      h.env,
+      ctx,
+    );
+    expect(response.status).toBe(200);
+    expect(handed.length).toBeGreaterThan(0);
+  });
+});
