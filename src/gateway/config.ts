@@ -4,6 +4,12 @@ import { asKVStore, type KVStore } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
 import { parseResilience, type ResilienceConfig } from './resilience.js';
+import {
+  type IdentitySettings,
+  parseCorsOrigins,
+  parseIdentitySettings,
+  parsePublicOrigin,
+} from './trust-config.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
@@ -32,6 +38,14 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /** `PUBLIC_ORIGIN` (or the callback URL's origin); undefined only in local development or when unused. */
+  readonly publicOrigin: string | undefined;
+  /** `IDENTITY_SIGNING_KEY` / `IDENTITY_AUDIENCE`: how `X-Mastra-Identity` is signed; undefined: not sent. */
+  readonly identity: IdentitySettings | undefined;
+  /** `FORWARD_CREDENTIALS=true`: `Authorization` and `X-Playground-Access` reach the runner. */
+  readonly forwardCredentials: boolean;
+  /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
+  readonly corsOrigins: readonly string[];
   /** Deadlines, stale-if-error, budgets, rate limiting, Server-Timing (see `resilience.ts`). */
   readonly resilience: ResilienceConfig;
 }
@@ -70,6 +84,26 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const identity = attempt(() =>
+    parseIdentitySettings(
+      readString(env, 'IDENTITY_SIGNING_KEY'),
+      readString(env, 'IDENTITY_AUDIENCE'),
+      upstream?.kind === 'url' ? upstream.origin : undefined,
+      sessionSecret,
+    ),
+  );
+  const publicOrigin = attempt(() =>
+    parsePublicOrigin(
+      readString(env, 'PUBLIC_ORIGIN'),
+      cloud?.callbackUrl,
+      cloud !== undefined || identity !== undefined,
+      cookieSecure === false,
+    ),
+  );
+  const forwardCredentials = attempt(() =>
+    parseBoolean('FORWARD_CREDENTIALS', read(env, 'FORWARD_CREDENTIALS'), false),
+  );
+  const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
   const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
@@ -77,13 +111,27 @@ export function parseConfig(env: object): ConfigResult {
     sessionSecret === undefined ||
     publicPaths === undefined ||
     cookieSecure === undefined ||
+    forwardCredentials === undefined ||
+    corsOrigins === undefined ||
     resilience === undefined
   ) {
     return { ok: false, problems };
   }
   return {
     ok: true,
-    config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv, resilience },
+    config: {
+      cloud,
+      upstream,
+      sessionSecret,
+      publicPaths,
+      cookieSecure,
+      kv,
+      publicOrigin,
+      identity,
+      forwardCredentials,
+      corsOrigins,
+      resilience,
+    },
   };
 }
 

@@ -39,6 +39,9 @@ export async function health(
     kv: config.kv !== undefined,
     secureCookies: config.cookieSecure,
     publicPaths: config.publicPaths.length,
+    publicOrigin: config.publicOrigin ?? null,
+    identitySigning: config.identity?.material.alg ?? null,
+    corsOrigins: config.corsOrigins.length,
     ...(cloud?.cloudBreaker !== undefined && { breaker: cloud.cloudBreaker.state }),
   };
   if (url.searchParams.get('deep') !== '1') return jsonResponse(200, shallow);

@@ -1,5 +1,5 @@
 import { assertNotBlocked, recordFailure } from './abuse.js';
-import { authenticate, credentialToken, requestCredential } from './authenticate.js';
+import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
 import { jsonResponse } from './responses.js';
@@ -13,7 +13,8 @@ import { jsonResponse } from './responses.js';
  */
 export async function me(context: RouteContext): Promise<Response> {
   const { request, state } = context;
-  const credential = requestCredential(request, state);
+  const credential = await credentialOrRefusal(context);
+  if (credential instanceof Response) return credential;
   const errorContext = {
     request,
     token: credentialToken(credential),
@@ -34,6 +35,7 @@ export async function me(context: RouteContext): Promise<Response> {
         if (limited !== undefined) return errorResponse(limited, errorContext);
         return challengeResponse(request, {
           loginAvailable: false,
+          refusedToken: credential.kind === 'token',
           cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
         });
       }

@@ -12,6 +12,7 @@ import {
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
 import { describeError, describeProviderError } from './error-response.js';
+import { IdentitySigner } from './identity-signer.js';
 import { deriveLogKey, FailureCounters } from './observability.js';
 
 /** What the gateway builds once per isolate from its bindings. */
@@ -27,6 +28,8 @@ export interface GatewayState {
   readonly ownCookies: readonly string[];
   /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
   readonly observability: Observability;
+  /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
+  readonly signer: IdentitySigner | undefined;
 }
 
 /** What the gateway keeps per isolate to make failures visible. */
@@ -130,6 +133,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
       observability: createObservability(config.sessionSecret),
+      signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
   };
 }

@@ -56,12 +56,13 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number; autoApprove?: boolean } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const { tokenTtlSeconds, autoApprove, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+    ...(autoApprove !== undefined && { autoApprove }),
   });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
@@ -96,6 +97,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,
