@@ -1,6 +1,11 @@
 import { ConfigError } from '../errors/index.js';
 import { parseHttpUrl } from '../http/url.js';
-import { asKVStore, type KVStore } from '../kv-session/index.js';
+import {
+  asKVStore,
+  type DurableObjectStores,
+  durableObjectStores,
+  type KVStore,
+} from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
 import { parseResilience, type ResilienceConfig } from './resilience.js';
@@ -38,6 +43,11 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /**
+   * `AUTH_DO` (optional): revocation marks, sessions and used login states in a Durable Object,
+   * with its revocation feed polled every `AUTH_DO_SYNC_MS` (default 0: on every request).
+   */
+  readonly durableObject?: { readonly stores: DurableObjectStores; readonly syncMs: number } | undefined;
   /** `PUBLIC_ORIGIN` (or the callback URL's origin); undefined only in local development or when unused. */
   readonly publicOrigin: string | undefined;
   /** `IDENTITY_SIGNING_KEY` / `IDENTITY_AUDIENCE`: how `X-Mastra-Identity` is signed; undefined: not sent. */
@@ -104,6 +114,7 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('FORWARD_CREDENTIALS', read(env, 'FORWARD_CREDENTIALS'), false),
   );
   const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
+  const durableObject = attempt(() => parseDurableObject(env));
   const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
@@ -130,6 +141,7 @@ export function parseConfig(env: object): ConfigResult {
       identity,
       forwardCredentials,
       corsOrigins,
+      durableObject,
       resilience,
     },
   };
@@ -213,6 +225,29 @@ function parseKv(value: unknown, required: boolean): KVStore | undefined {
   } catch {
     throw new ConfigError('AUTH_KV', 'AUTH_KV must be a KV namespace binding');
   }
+}
+
+function parseDurableObject(env: object): GatewayConfig['durableObject'] {
+  const binding = read(env, 'AUTH_DO');
+  if (binding === undefined || binding === null) return undefined;
+  let stores: DurableObjectStores;
+  try {
+    stores = durableObjectStores(binding);
+  } catch {
+    throw new ConfigError(
+      'AUTH_DO',
+      'AUTH_DO must be a Durable Object namespace binding (class AuthStoreObject)',
+    );
+  }
+  const raw = readString(env, 'AUTH_DO_SYNC_MS');
+  const syncMs = raw === undefined ? 0 : Number(raw);
+  if (!/^\d+$/.test(raw ?? '0') || !Number.isSafeInteger(syncMs) || syncMs > 60_000) {
+    throw new ConfigError(
+      'AUTH_DO_SYNC_MS',
+      'AUTH_DO_SYNC_MS must be an integer from 0 to 60000 (milliseconds)',
+    );
+  }
+  return { stores, syncMs };
 }
 
 function isUpstreamFetcher(value: unknown): value is UpstreamFetcher {

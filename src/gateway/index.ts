@@ -8,6 +8,7 @@
  */
 
 export { IDENTITY_HEADER } from '../crypto/identity-assertion.js';
+export { AuthStoreObject } from './auth-store-object.js';
 export {
   type CloudSettings,
   type ConfigResult,

@@ -1,5 +1,6 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import { LruMap } from '../kv-session/lru.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
@@ -60,6 +61,8 @@ export interface StateOptions {
   readonly onCloudError?: CloudErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
+  readonly stores?: AuthStores | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -108,7 +111,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
           cloudBaseUrl: settings.cloudBaseUrl,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
-          ...cacheSettings(config, options.cloudCache),
+          ...cacheSettings(config, options.cloudCache, options.stores),
           cloudDeadlineMs: config.resilience.cloudDeadlineMs,
           unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
@@ -152,14 +155,31 @@ function createObservability(sessionSecret: string): Observability {
   };
 }
 
-/** The provider's `kv` and `cache` options for a cache setting. */
+/**
+ * The provider's `kv`, `stores` and `cache` options for a cache setting. With `AUTH_DO`, the
+ * object holds revocation marks, sessions and used login states (strong) and KV keeps the verify
+ * cache; the object's revocation feed is polled every `AUTH_DO_SYNC_MS`.
+ */
 function cacheSettings(
   config: GatewayConfig,
   cloudCache: ProviderCacheOptions | 'off' | undefined,
-): { kv?: GatewayConfig['kv']; cache?: ProviderCacheOptions } {
-  if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
+  given: AuthStores | undefined,
+): { kv?: GatewayConfig['kv']; stores?: AuthStores; cache?: ProviderCacheOptions } {
+  const durable = config.durableObject;
+  const fromDurable: AuthStores | undefined = durable && {
+    sessions: durable.stores.store,
+    revocations: durable.stores.store,
+    usedStates: durable.stores.store,
+    revocationFeed: durable.stores.feed,
+    feedPollMs: durable.syncMs,
+  };
+  const stores = fromDurable || given ? { ...fromDurable, ...given } : undefined;
+  if (cloudCache === 'off') {
+    return { cache: { l1TtlMs: 0, negativeTtlMs: 0 }, ...(stores && { stores }) };
+  }
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
+    ...(stores && { stores }),
     cache: { graceMs: config.resilience.graceSeconds * 1000, ...cloudCache },
   };
 }

@@ -1,5 +1,5 @@
 import { StorageUnavailableError } from '../errors/index.js';
-import type { KVStore } from './store.js';
+import type { KVPutOptions, KVStore } from './store.js';
 
 /** Deadlines of KV operations, in ms. */
 export interface KVDeadlines {
@@ -19,7 +19,8 @@ const wrappers = new WeakMap<KVStore, Map<string, KVStore>>();
 
 /**
  * A {@link KVStore} whose operations fail with `StorageUnavailableError` once past their
- * deadline, instead of hanging the request: a stalled KV read costs at most `readMs`.
+ * deadline, instead of hanging the request: a stalled KV read costs at most `readMs`. The
+ * store's declared `capabilities` and `putIfAbsent` carry over.
  *
  * @param kv - the store to guard
  * @param deadlines - read and write deadlines (ms)
@@ -37,10 +38,16 @@ export function withKvDeadlines(kv: KVStore, deadlines: KVDeadlines = {}): KVSto
   const id = `${readMs}/${writeMs}`;
   const existing = byDeadlines.get(id);
   if (existing !== undefined) return existing;
+  const putIfAbsent = kv.putIfAbsent?.bind(kv);
   const guarded: KVStore = {
+    ...(kv.capabilities !== undefined && { capabilities: kv.capabilities }),
     get: (key, type) => within(kv.get(key, type), readMs, 'read'),
     put: (key, value, options) => within(kv.put(key, value, options), writeMs, 'write'),
     delete: (key) => within(kv.delete(key), writeMs, 'delete'),
+    ...(putIfAbsent !== undefined && {
+      putIfAbsent: (key: string, value: string, options?: KVPutOptions) =>
+        within(putIfAbsent(key, value, options), writeMs, 'write'),
+    }),
   };
   byDeadlines.set(id, guarded);
   return guarded;

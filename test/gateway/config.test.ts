@@ -140,3 +140,32 @@ describe('parseConfig', () => {
     ).toEqual(['IDENTITY_AUDIENCE']);
   });
 });
+
+describe('parseConfig: AUTH_DO', () => {
+  const namespace = {
+    idFromName: (name: string) => name,
+    get: () => ({ fetch: async () => new Response('{}') }),
+  };
+
+  it('is optional; with it the Durable Object stores are built and AUTH_DO_SYNC_MS is read', () => {
+    const without = parseConfig(base);
+    expect(without.ok && without.config.durableObject).toBeUndefined();
+    const withDo = parseConfig({ ...base, AUTH_DO: namespace, AUTH_DO_SYNC_MS: '250' });
+    expect(withDo.ok && withDo.config.durableObject?.syncMs).toBe(250);
+    expect(withDo.ok && withDo.config.durableObject?.stores.store.capabilities?.engine).toBe(
+      'durable-object',
+    );
+    const defaults = parseConfig({ ...base, AUTH_DO: namespace });
+    expect(defaults.ok && defaults.config.durableObject?.syncMs).toBe(0);
+  });
+
+  it.each([
+    ['AUTH_DO', { AUTH_DO: 'not a binding' }],
+    ['AUTH_DO', { AUTH_DO: { get: (): null => null } }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '-1' }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '1e3' }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '60001' }],
+  ])('names %s when it is invalid (%j)', (setting, env) => {
+    expect(problems({ ...base, ...env })).toEqual([setting]);
+  });
+});

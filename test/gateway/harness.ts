@@ -56,14 +56,21 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number; autoApprove?: boolean } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & {
+    tokenTtlSeconds?: number;
+    autoApprove?: boolean;
+    emulator?: CloudEmulator;
+  } = {},
 ): Harness {
-  const { tokenTtlSeconds, autoApprove, ...gatewayOptions } = options;
-  const emulator = createCloudEmulator({
-    projectId: PROJECT_ID,
-    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
-    ...(autoApprove !== undefined && { autoApprove }),
-  });
+  const { tokenTtlSeconds, autoApprove, emulator: sharedEmulator, ...gatewayOptions } = options;
+  // A shared emulator: several gateway instances (isolates) in front of one Cloud.
+  const emulator =
+    sharedEmulator ??
+    createCloudEmulator({
+      projectId: PROJECT_ID,
+      ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+      ...(autoApprove !== undefined && { autoApprove }),
+    });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
