@@ -8,6 +8,7 @@
  * @module
  */
 import { ConfigError } from '../errors/index.js';
+import type { CircuitBreaker } from './breaker.js';
 import type {
   CloudExchangeParams,
   CloudExchangeResult,
@@ -55,6 +56,8 @@ export interface CloudApi {
   readonly projectId: string;
   /** Normalized Cloud base URL, without a trailing `/`. */
   readonly baseUrl: string;
+  /** The circuit breaker guarding the calls, when there is one (health checks, refresh decisions). */
+  readonly breaker?: CircuitBreaker | undefined;
   /** The browser login URL (PKCE S256). Pure. @throws TypeError naming a bad parameter */
   getLoginUrl(params: CloudLoginUrlParams): string;
   /**

@@ -27,7 +27,10 @@ describe('emulator properties', () => {
   it('finds any user id sent percent-encoded, and only its own token reads its permissions', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter((id) => NO_CONTROL.test(id)),
+        fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
+          // `.` and `..` are dot segments every URL parser collapses (the client refuses them as ids).
+          .filter((id) => NO_CONTROL.test(id) && id !== '.' && id !== '..'),
         async (id) => {
           const { cloud } = setup();
           cloud.addUser({ id, email: 'p@example.com', role: 'member' });
