@@ -1,6 +1,7 @@
 import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
 import type { IMastraAuthProvider, IRBACProvider, MastraAuthRequest } from '../mastra/interfaces.js';
-import * as permissions from '../provider/rbac.js';
+import * as permissions from '../policy/permissions.js';
+import { rolesOf } from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
 import { DEFAULT_TOKEN_HEADERS, MAX_TOKEN_LENGTH, tokenCandidates } from './token-candidates.js';
 
@@ -126,7 +127,7 @@ export class SimpleAuth<U extends object = { id: string }>
 
   /** The `role` of one of this instance's users (when it is a string); none for anyone else. */
   async getRoles(user: U): Promise<string[]> {
-    return this.#ownUsers.has(user) ? permissions.rolesOf(user) : [];
+    return this.#ownUsers.has(user) ? rolesOf(user) : [];
   }
 
   async hasRole(user: U, role: string): Promise<boolean> {

@@ -6,6 +6,13 @@
  * @see CONTRACT.md sections 1 and 2; DESIGN.md "Sessions and cookies"
  * @module
  */
+
+export {
+  DEFAULT_CLOUD_ROLE_MAPPING,
+  type RoleMapping,
+  resolvePermissionsFromMapping,
+} from '../policy/permissions.js';
+export { MastraRBACCloud, type MastraRBACCloudOptions } from './cloud-rbac.js';
 export {
   type CookieKind,
   type CookieOptions,
@@ -42,6 +49,7 @@ export {
   hasAllPermissions,
   hasAnyPermission,
   hasPermission,
+  matchesPermission,
   permissionMatches,
   rolesOf,
 } from './rbac.js';
