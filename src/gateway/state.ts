@@ -7,6 +7,7 @@ import {
   DEV_COOKIE_NAMES,
   MastraCloudAuthProvider,
   type ProviderCacheOptions,
+  type RoleMapping,
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
@@ -42,6 +43,8 @@ export interface StateOptions {
   readonly onCloudError?: CloudErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Replaces the default Cloud role mapping (see `GatewayOptions.roleMapping`). */
+  readonly roleMapping?: RoleMapping | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -98,7 +101,10 @@ export function buildState(env: object, options: StateOptions): StateResult {
         return cloud;
       },
       onError: options.onProviderError ?? logProviderError,
+      // The gateway's logout calls the session methods whatever the providers.
+      hideMissing: false,
       ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
+      ...(options.roleMapping !== undefined && { roleMapping: options.roleMapping }),
     });
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, problems: [error] };

@@ -42,10 +42,15 @@ export class MastraRBACCloud implements IRBACProvider<unknown> {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     this.#mapping =
       options.roleMapping === undefined ? DEFAULT_CLOUD_ROLE_MAPPING : checkedMapping(options.roleMapping);
+    // `roleMapping` as core's IRBACProvider names it, for code that reads it at run time. It is
+    // kept out of the TypeScript type: core types it with its closed union of permission names,
+    // which no plain string list satisfies, and declaring it would make this class unassignable
+    // to `server.rbac`. Typed access: `getRoleMapping()`.
+    Object.defineProperty(this, 'roleMapping', { value: this.#mapping, enumerable: true });
   }
 
-  /** The role mapping in use (frozen). */
-  get roleMapping(): RoleMapping {
+  /** The role mapping in use (frozen); also readable as the `roleMapping` property. */
+  getRoleMapping(): RoleMapping {
     return this.#mapping;
   }
 

@@ -297,17 +297,26 @@ describe('production mode (NODE_ENV=production, no licence)', () => {
     return running;
   }
 
-  it('GET /api/auth/capabilities still advertises the Mastra Cloud login', async () => {
+  it('GET /api/auth/capabilities still advertises the Mastra Cloud login, and the service-token form', async () => {
     const running = await productionServer(cloudAuth());
     const response = await fetch(`${running.url}/api/auth/capabilities`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
       enabled: boolean;
-      login: { type: string; sso: Record<string, unknown> };
+      login: { type: string; signUpEnabled: boolean; sso: Record<string, unknown> };
     };
     expect(body.enabled).toBe(true);
-    expect(body.login.type).toBe('sso');
+    expect(body.login.type).toBe('both');
+    expect(body.login.signUpEnabled).toBe(false);
     expect(body.login.sso.url).toBe('/api/auth/sso/login');
     expect(typeof body.login.sso.text).toBe('string');
+  });
+
+  // README "Known limits" used to say: service tokens only -> a "Sign in" (SSO) button that fails.
+  it('with service tokens only: a credentials form and no SSO button', async () => {
+    const running = await productionServer(createCloudAuth({ BUSINESS_JWT_TOKEN: BUSINESS_TOKEN }));
+    const body: unknown = await (await fetch(`${running.url}/api/auth/capabilities`)).json();
+    expect(body).toEqual({ enabled: true, login: { type: 'credentials', signUpEnabled: false } });
+    expect((await fetch(`${running.url}/api/auth/sso/login`)).status).toBe(404);
   });
 });

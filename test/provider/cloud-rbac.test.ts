@@ -73,7 +73,8 @@ describe('MastraRBACCloud with the default mapping (CONTRACT 4b)', () => {
   });
 
   it('answers roleMapping, getAvailableRoles and getPermissionsForRole like core', async () => {
-    expect(rbac.roleMapping).toBe(DEFAULT_CLOUD_ROLE_MAPPING);
+    expect(rbac.getRoleMapping()).toBe(DEFAULT_CLOUD_ROLE_MAPPING);
+    expect(Reflect.get(rbac, 'roleMapping')).toBe(DEFAULT_CLOUD_ROLE_MAPPING);
     expect(await rbac.getAvailableRoles()).toEqual(await coreRbac.getAvailableRoles());
     expect((await rbac.getAvailableRoles()).map((r) => r.id)).toEqual([...DEFAULT_ROLES]);
     for (const role of [...DEFAULT_ROLES, 'nobody', '_default']) {
@@ -89,7 +90,7 @@ describe('MastraRBACCloud roleMapping option', () => {
     expect(await rbac.getPermissions({ id: 'u', role: 'owner' })).toEqual(['agents:read']);
     expect(await rbac.getPermissions({ id: 'u', role: 'constructor' })).toEqual(['agents:read']);
     expect(await rbac.getAvailableRoles()).toEqual([{ id: 'editor', name: 'editor' }]);
-    expect(Object.isFrozen(rbac.roleMapping)).toBe(true);
+    expect(Object.isFrozen(rbac.getRoleMapping())).toBe(true);
   });
 
   it('is copied, so later changes to the caller’s object do not widen anyone', async () => {
