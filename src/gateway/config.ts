@@ -3,6 +3,7 @@ import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseRoutePermissions, type RoutePermissionRule } from './route-permissions.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
@@ -27,6 +28,8 @@ export interface GatewayConfig {
   readonly upstream: Upstream;
   readonly sessionSecret: string;
   readonly publicPaths: readonly PublicPathRule[];
+  /** `ROUTE_PERMISSIONS`: per-route permissions the gateway enforces (403 when missing). */
+  readonly routePermissions: readonly RoutePermissionRule[];
   /** `false` only for local http development: drops `Secure` and the `__Host-` prefix. */
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
@@ -63,6 +66,7 @@ export function parseConfig(env: object): ConfigResult {
   const upstream = attempt(() => parseUpstream(env));
   const sessionSecret = attempt(() => assertSessionSecret(read(env, 'SESSION_SECRET')));
   const publicPaths = attempt(() => parsePublicPaths(read(env, 'PUBLIC_PATHS')));
+  const routePermissions = attempt(() => parseRoutePermissions(read(env, 'ROUTE_PERMISSIONS')));
   const cookieSecure = attempt(() =>
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
@@ -72,11 +76,15 @@ export function parseConfig(env: object): ConfigResult {
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
+    routePermissions === undefined ||
     cookieSecure === undefined
   ) {
     return { ok: false, problems };
   }
-  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv } };
+  return {
+    ok: true,
+    config: { cloud, upstream, sessionSecret, publicPaths, routePermissions, cookieSecure, kv },
+  };
 }
 
 function read(env: object, name: string): unknown {

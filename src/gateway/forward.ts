@@ -4,6 +4,9 @@ import { badGatewayResponse, challengeResponse, errorResponse, forbiddenResponse
 import type { ForwardedUser } from './identity.js';
 import { buildUpstreamRequest, sendUpstream } from './proxy.js';
 import { isPublicPath } from './public-paths.js';
+import { jsonResponse } from './responses.js';
+import { requiredPermissions } from './route-permissions.js';
+import type { GatewayState } from './state.js';
 
 /**
  * Every request outside `/auth/*`: public paths go to the runner without identity; everything
@@ -16,7 +19,9 @@ import { isPublicPath } from './public-paths.js';
  */
 export async function forward(context: RouteContext): Promise<Response> {
   const { request, url, state } = context;
-  if (isPublicPath(state.config.publicPaths, url.pathname)) return send(context, null);
+  const required = requiredPermissions(state.routePermissions, request.method, url.pathname);
+  if (required.length === 0 && isPublicPath(state.config.publicPaths, url.pathname))
+    return send(context, null);
   const credential = requestCredential(request, state);
   let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
@@ -26,6 +31,19 @@ export async function forward(context: RouteContext): Promise<Response> {
   }
   switch (outcome.kind) {
     case 'user': {
+      if (required.length > 0) {
+        let missing: readonly string[] | undefined;
+        try {
+          missing = await firstMissing(state, outcome.principal, required);
+        } catch (error) {
+          return errorResponse(error, {
+            request,
+            token: credentialToken(credential),
+            onError: context.onError,
+          });
+        }
+        if (missing !== undefined) return missingPermissionResponse(missing);
+      }
       if (outcome.refreshHandle === null) return send(context, outcome.user);
       const [response, cookies] = await Promise.all([
         send(context, outcome.user),
@@ -43,6 +61,26 @@ export async function forward(context: RouteContext): Promise<Response> {
         cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
       });
   }
+}
+
+/** The first permission group (any-of) the user meets none of, or `undefined` when all are met. */
+async function firstMissing(
+  state: GatewayState,
+  principal: unknown,
+  required: ReadonlyArray<readonly string[]>,
+): Promise<readonly string[] | undefined> {
+  for (const group of required) {
+    if ((await state.auth.hasAnyPermission(principal, [...group])) !== true) return group;
+  }
+  return undefined;
+}
+
+/** 403 for an authenticated user without a route's permission (as Mastra's own message says it). */
+function missingPermissionResponse(group: readonly string[]): Response {
+  return jsonResponse(403, {
+    error: 'forbidden',
+    message: `Missing required permission: ${group.join(' or ')}`,
+  });
 }
 
 async function send(context: RouteContext, user: ForwardedUser | null): Promise<Response> {

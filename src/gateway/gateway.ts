@@ -1,7 +1,16 @@
 import type { ProviderErrorHandler } from '../composite/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import type { ProviderErrorHandler as CloudErrorHandler, ProviderCacheOptions } from '../provider/index.js';
+import type {
+  ProviderErrorHandler as CloudErrorHandler,
+  ProviderCacheOptions,
+  RoleMapping,
+} from '../provider/index.js';
 import type { OnError } from './error-response.js';
+import {
+  checkRoutePermissions,
+  parseRoutePermissions,
+  type RoutePermissionInput,
+} from './route-permissions.js';
 import { route } from './routes.js';
 import { stateCache } from './state.js';
 
@@ -27,6 +36,16 @@ export interface GatewayOptions {
    * slowdown of every request. Default: the provider's defaults (60 s positive TTL).
    */
   cloudCache?: ProviderCacheOptions | 'off';
+  /**
+   * Per-route permissions, added to the `ROUTE_PERMISSIONS` variable: its syntax as a string
+   * (`'POST /api/agents/*=agents:execute'`), or rules. A request that matches a rule needs one of
+   * its permissions (every matching rule must be met), else 403 JSON; public paths with a rule
+   * need a user too. Permissions come from the composite's RBAC (with Cloud on: the Cloud role
+   * mapping, service tokens as `api`).
+   */
+  routePermissions?: string | readonly RoutePermissionInput[];
+  /** Replaces the default Cloud role mapping (CONTRACT 4b) of the gateway's RBAC. */
+  roleMapping?: RoleMapping;
 }
 
 /** A Workers module handler. */
@@ -41,6 +60,7 @@ export interface Gateway {
  *
  * @param options - see {@link GatewayOptions}
  * @returns the module handler: `export default createGateway()`
+ * @throws ConfigError (setting `routePermissions`) for a malformed `routePermissions` option
  * @example
  * // worker.ts
  * import { createGateway } from './src/gateway/index.js';
@@ -48,12 +68,19 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const transport: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const rules = options.routePermissions;
+  const routePermissions =
+    typeof rules === 'string'
+      ? parseRoutePermissions(rules, 'routePermissions')
+      : checkRoutePermissions(rules ?? []);
   const load = stateCache({
     fetch: options.fetch,
     userAuth: options.userAuth,
     onProviderError: options.onProviderError,
     onCloudError: options.onCloudError,
     cloudCache: options.cloudCache,
+    roleMapping: options.roleMapping,
+    routePermissions,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

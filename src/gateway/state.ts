@@ -12,6 +12,7 @@ import {
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
 import { describeError } from './error-response.js';
+import type { RoutePermissionRule } from './route-permissions.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -24,6 +25,8 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** `ROUTE_PERMISSIONS` plus the `routePermissions` option: what each route needs. */
+  readonly routePermissions: readonly RoutePermissionRule[];
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -45,6 +48,8 @@ export interface StateOptions {
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
   /** Replaces the default Cloud role mapping (see `GatewayOptions.roleMapping`). */
   readonly roleMapping?: RoleMapping | undefined;
+  /** Rules from the `routePermissions` option, added to `ROUTE_PERMISSIONS`. */
+  readonly routePermissions?: readonly RoutePermissionRule[] | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -118,6 +123,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      routePermissions: [...config.routePermissions, ...(options.routePermissions ?? [])],
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type CloudEmulator, createCloudEmulator, type EmulatorUser } from '../../src/testing/index.js';
 
 export const GATEWAY = 'https://gw.example';
 export const CLOUD = 'https://cloud.example';
@@ -52,12 +52,16 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping'> & {
+    tokenTtlSeconds?: number;
+    users?: EmulatorUser[];
+  } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
+  const { tokenTtlSeconds, users, ...gatewayOptions } = options;
   const emulator = createCloudEmulator({
     projectId: PROJECT_ID,
     ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+    ...(users !== undefined && { users }),
   });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
