@@ -255,6 +255,96 @@ describe('with server.rbac = auth (roles and permissions from Cloud)', () => {
   });
 });
 
+describe('default Cloud RBAC (CONTRACT 4b) through the server', () => {
+  it('GET /api/auth/me gives a viewer its role and the mapped permissions', async () => {
+    const viewer = emulator.issueToken(BOB.id);
+    const me = await get('/api/auth/me', { authorization: `Bearer ${viewer}` }, rbacServer);
+    expect(await me.json()).toEqual({
+      id: BOB.id,
+      email: BOB.email,
+      name: BOB.name,
+      roles: ['viewer'],
+      permissions: ['*:read'],
+    });
+  });
+
+  it('a viewer gets 403 on a write (execute) route from the server’s own permission check', async () => {
+    const refused = await fetch(`${rbacServer.url}/api/tools/echo/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.issueToken(BOB.id)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: {} }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: 'Forbidden',
+      message: 'Missing required permission: tools:execute',
+    });
+  });
+});
+
+describe('credentials login with a service token (Studio’s sign-in form)', () => {
+  async function credentialsSignIn(password: string, on: RunningMastra = rbacServer) {
+    return fetch(`${on.url}/api/auth/credentials/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'studio@example.com', password }),
+    });
+  }
+
+  it('signs in, sets a cookie without the token, and the cookie alone opens the API', async () => {
+    const response = await credentialsSignIn(PLAYGROUND_TOKEN);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ user: { id: 'business-api' } });
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatch(/^mastra-token=[^;]+; Max-Age=86400; Path=\/; HttpOnly; SameSite=Lax$/);
+    for (const leaked of [text, ...cookies]) {
+      expect(leaked).not.toContain(PLAYGROUND_TOKEN);
+      expect(leaked).not.toContain(BUSINESS_TOKEN);
+    }
+    const jar = new CookieJar();
+    jar.store(response);
+    const cookie = jar.headerFor(`${rbacServer.url}/api/tools`) ?? '';
+    expect((await get('/api/tools', { cookie }, rbacServer)).status).toBe(200);
+    const me = await get('/api/auth/me', { cookie }, rbacServer);
+    expect(await me.json()).toEqual({
+      id: 'business-api',
+      roles: ['api'],
+      permissions: ['*:read', '*:write', '*:execute'],
+    });
+    // And on the server without RBAC.
+    const plain = new CookieJar();
+    plain.store(await credentialsSignIn(BUSINESS_TOKEN, server));
+    expect(
+      (await get('/api/tools', { cookie: plain.headerFor(`${server.url}/api/tools`) ?? '' })).status,
+    ).toBe(200);
+  });
+
+  it('refuses a wrong token with 401 and sets no cookie; sign-up is refused', async () => {
+    const refused = await credentialsSignIn('not-a-service-token');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    const signUp = await fetch(`${rbacServer.url}/api/auth/credentials/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'new@example.com', password: 'whatever' }),
+    });
+    expect(signUp.status).toBe(400);
+  });
+
+  it('logout clears the sign-in cookie', async () => {
+    const jar = new CookieJar();
+    jar.store(await credentialsSignIn(BUSINESS_TOKEN));
+    expect(jar.names()).toEqual(['mastra-token']);
+    const cookie = jar.headerFor(`${rbacServer.url}/api/auth/logout`) ?? '';
+    const logout = await fetch(`${rbacServer.url}/api/auth/logout`, { method: 'POST', headers: { cookie } });
+    expect(logout.status).toBe(200);
+    jar.store(logout);
+    expect(jar.names()).toEqual([]);
+  });
+});
+
 describe('the app’s own auth as userAuth', () => {
   it('keeps working, and its own authorizeUser decides for its users', async () => {
     appAuthorized.length = 0;
