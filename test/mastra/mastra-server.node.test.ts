@@ -19,6 +19,7 @@ const PLAYGROUND_TOKEN = 'svc-playground-token-0123456789abcdef';
 const SESSION_SECRET = 'mastra-it-session-secret-0123456789abcdefghij';
 const ALICE = { id: 'user_alice', email: 'alice@example.com', name: 'Alice', role: 'admin' } as const;
 const BOB = { id: 'user_bob', email: 'bob@example.com', name: 'Bob', role: 'viewer' } as const;
+const CAROL = { id: 'user_carol', email: 'carol@example.com', name: 'Carol', role: 'owner' } as const;
 
 /** The app's own auth, as a Mastra user would write it: tokens of its own, its own rule. */
 interface AppUser {
@@ -76,7 +77,11 @@ function cloudAuth() {
 }
 
 beforeAll(async () => {
-  emulator = createCloudEmulator({ projectId: PROJECT_ID, users: [ALICE, BOB], loginUserId: ALICE.id });
+  emulator = createCloudEmulator({
+    projectId: PROJECT_ID,
+    users: [ALICE, BOB, CAROL],
+    loginUserId: ALICE.id,
+  });
   cloud = await serve((request) => emulator.fetch(request));
   server = await startMastra({ auth: cloudAuth() });
   const auth = cloudAuth();
@@ -279,6 +284,23 @@ describe('default Cloud RBAC (CONTRACT 4b) through the server', () => {
       error: 'Forbidden',
       message: 'Missing required permission: tools:execute',
     });
+  });
+});
+
+describe('Studio’s "View as role" through the composite’s RBAC extras', () => {
+  it('an owner lists the roles (capabilities) and reads one role’s permissions', async () => {
+    const owner = { authorization: `Bearer ${emulator.issueToken(CAROL.id)}` };
+    const capabilities = (await (await get('/api/auth/capabilities', owner, rbacServer)).json()) as {
+      access: { roles: string[]; permissions: string[] };
+      availableRoles: Array<{ id: string; name: string }>;
+    };
+    expect(capabilities.access).toEqual({ roles: ['owner'], permissions: ['*'] });
+    // Core leaves out roles with admin-bypass permissions (owner: `*`).
+    expect(capabilities.availableRoles.map((role) => role.id)).toEqual(['admin', 'api', 'member', 'viewer']);
+    const viewerRole = await get('/api/auth/roles/viewer/permissions', owner, rbacServer);
+    expect(await viewerRole.json()).toEqual({ roleId: 'viewer', permissions: ['*:read'] });
+    const asViewer = { authorization: `Bearer ${emulator.issueToken(BOB.id)}` };
+    expect((await get('/api/auth/roles/viewer/permissions', asViewer, rbacServer)).status).toBe(403);
   });
 });
 
