@@ -12,12 +12,6 @@ import type {
 } from '../mastra/interfaces.js';
 import { CompositeAuthCore } from './composite-core.js';
 import {
-  type CredentialMembers,
-  credentialMembers,
-  type RbacExtras,
-  rbacExtras,
-} from './composite-credentials.js';
-import {
   clearSessionEntries,
   everyProvider,
   firstAnswer,
@@ -28,26 +22,17 @@ import { type CompositeAuthOptions, NO_RBAC } from './composite-options.js';
 import { isRBACProvider, isSessionProvider, isSSOProvider, isUserProvider } from './guards.js';
 import { mergeHeaderEntries } from './header-record.js';
 import { invalidArg } from './invalid-arg.js';
+import {
+  type CredentialMembers,
+  credentialMembers,
+  hideMissingMembers,
+  profileUrl,
+  type RbacExtras,
+  rbacExtras,
+} from './optional-members.js';
 
 const NO_SSO = 'No SSO provider configured in CompositeAuth';
 const NO_SESSION = 'No session provider configured in CompositeAuth';
-/** What `hideMissing` removes when no provider has the capability. */
-const SSO_MEMBERS = [
-  'getLoginUrl',
-  'getLoginCookies',
-  'handleCallback',
-  'getLoginButtonConfig',
-  'getLogoutUrl',
-  'setCallbackCookieHeader',
-];
-const SESSION_MEMBERS = [
-  'createSession',
-  'validateSession',
-  'refreshSession',
-  'destroySession',
-  'getSessionIdFromRequest',
-  'getSessionHeaders',
-];
 
 /**
  * Several Mastra auth providers mounted as one `server.auth` (import from `mastra-edge-auth/composite`).
@@ -110,12 +95,11 @@ export class CompositeAuth
     if (mapping !== undefined)
       Object.defineProperty(this, 'roleMapping', { value: mapping, enumerable: true });
     if (this.providers.some((provider) => typeof Reflect.get(provider, 'getUserProfileUrl') === 'function')) {
-      Object.assign(this, { getUserProfileUrl: (user: unknown) => this.#profileUrl(user) });
+      Object.assign(this, {
+        getUserProfileUrl: (user: unknown) => profileUrl(this.authenticatedBy(user), user),
+      });
     }
-    if (options.hideMissing === true) {
-      if (!this.providers.some(isSSOProvider)) hide(this, SSO_MEMBERS);
-      if (!this.providers.some(isSessionProvider)) hide(this, SESSION_MEMBERS);
-    }
+    if (options.hideMissing === true) hideMissingMembers(this, this.providers);
   }
 
   /** Forward the callback's `Cookie` header to the first SSO provider, when it accepts one. */
@@ -275,14 +259,6 @@ export class CompositeAuth
     return this.#rbac(user).hasAnyPermission(user, permissions);
   }
 
-  #profileUrl(user: unknown): string {
-    const provider = this.authenticatedBy(user);
-    const method: unknown = provider && Reflect.get(provider, 'getUserProfileUrl');
-    if (typeof method !== 'function') return '';
-    const url: unknown = Reflect.apply(method, provider, [user]);
-    return typeof url === 'string' ? url : '';
-  }
-
   #sso(): ISSOProvider<unknown> | undefined {
     return this.providers.find(isSSOProvider);
   }
@@ -308,9 +284,4 @@ export class CompositeAuth
     if (authenticator !== undefined && isRBACProvider(authenticator)) return authenticator;
     return this.providers.find(isRBACProvider) ?? NO_RBAC;
   }
-}
-
-/** Shadows prototype methods with `undefined` own properties, so duck-typing sees them absent. */
-function hide(target: object, names: readonly string[]): void {
-  for (const name of names) Object.defineProperty(target, name, { value: undefined });
 }

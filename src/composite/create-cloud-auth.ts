@@ -86,14 +86,12 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
       tokens[token] = Object.freeze({ id: 'business-api', role: 'api' });
     // Service tokens are the platform's own callers (business API, playground): they pass
     // authorizeUser for every route, so under `server.rbac` they hold every permission too.
-    // Studio's credentials login takes a service token; its cookie follows the Cloud cookie mode.
-    const secure =
-      Reflect.get(Object(Reflect.get(Object(options.cloudOptions), 'cookies')), 'secure') !== false;
     providers.push(
       new SimpleAuth<ServiceUser>({
         tokens,
         permissions: ['*'],
-        cookies: { secure },
+        // Studio's credentials login takes a service token; its cookie follows the Cloud cookie mode.
+        cookies: { secure: cookieSecurity(options.cloudOptions) },
         ...(settings.sessionSecret !== undefined && { sessionSecret: settings.sessionSecret }),
       }),
     );
@@ -166,4 +164,14 @@ function cloudOptions(extra: unknown): Omit<CloudProviderConfig, 'projectId' | '
     );
   }
   return { ...extra };
+}
+
+/** The cookie mode of `cloudOptions.cookies.secure` (default secure), for the sign-in cookie too. */
+function cookieSecurity(cloudOptions: unknown): boolean {
+  const cookies: unknown = isObject(cloudOptions) ? Reflect.get(cloudOptions, 'cookies') : undefined;
+  return !(isObject(cookies) && Reflect.get(cookies, 'secure') === false);
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,18 +1,21 @@
 /**
- * The optional members `CompositeAuth` takes from one of its providers (credentials sign-in) or
- * from its RBAC (Studio's "View as role"). They are own properties set only when a provider has
- * them: the Mastra server duck-types each one, so an always-present method that throws would
- * advertise a login form or a role list that cannot work. Internal: the class is the public surface.
+ * The optional members of `CompositeAuth`: those it takes from one of its providers (credentials
+ * sign-in, profile URLs) or from its RBAC (Studio's "View as role"), and those `hideMissing`
+ * removes. They are own properties, present only when a provider has them: the Mastra server
+ * duck-types each one, so an always-present method that throws would advertise a login form or
+ * a role list that cannot work. Internal: the class is the public surface.
  *
  * @see CONTRACT.md section 4b
  * @module
  */
+
 import type {
   CredentialsResult,
   ICredentialsProvider,
   IMastraAuthProvider,
   IRBACProvider,
 } from '../mastra/interfaces.js';
+import { isSessionProvider, isSSOProvider } from './guards.js';
 
 /** The credentials members a composite may carry (all or none of `signIn`/`isSignUpEnabled`). */
 export interface CredentialMembers {
@@ -94,4 +97,41 @@ function isCredentialsProvider(
   provider: IMastraAuthProvider,
 ): provider is IMastraAuthProvider & ICredentialsProvider {
   return typeof Reflect.get(provider, 'signIn') === 'function';
+}
+
+const SSO_MEMBERS = [
+  'getLoginUrl',
+  'getLoginCookies',
+  'handleCallback',
+  'getLoginButtonConfig',
+  'getLogoutUrl',
+  'setCallbackCookieHeader',
+];
+const SESSION_MEMBERS = [
+  'createSession',
+  'validateSession',
+  'refreshSession',
+  'destroySession',
+  'getSessionIdFromRequest',
+  'getSessionHeaders',
+];
+
+/**
+ * Shadows the SSO methods when no provider does SSO, and the session methods when none does
+ * sessions, with `undefined` own properties, so duck-typing sees them absent (core's rule).
+ */
+export function hideMissingMembers(target: object, providers: readonly IMastraAuthProvider[]): void {
+  const hidden = [
+    ...(providers.some(isSSOProvider) ? [] : SSO_MEMBERS),
+    ...(providers.some(isSessionProvider) ? [] : SESSION_MEMBERS),
+  ];
+  for (const name of hidden) Object.defineProperty(target, name, { value: undefined });
+}
+
+/** `provider.getUserProfileUrl(user)` when it has one and answers a string, else `''`. */
+export function profileUrl(provider: IMastraAuthProvider | undefined, user: unknown): string {
+  const method: unknown = provider && Reflect.get(provider, 'getUserProfileUrl');
+  if (typeof method !== 'function') return '';
+  const url: unknown = Reflect.apply(method, provider, [user]);
+  return typeof url === 'string' ? url : '';
 }
