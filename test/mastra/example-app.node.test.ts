@@ -70,7 +70,8 @@ async function checkApp(url: string, expect: ExpectStatic): Promise<void> {
   const capabilities = (await (await fetch(`${url}/api/auth/capabilities`)).json()) as {
     login: { type: string };
   };
-  expect(capabilities.login.type).toBe('sso');
+  // Mastra Cloud SSO, and the service-token sign-in form (SimpleAuth.signIn).
+  expect(capabilities.login.type).toBe('both');
 
   const jar = new CookieJar();
   const login = await fetch(`${url}/api/auth/sso/login?redirect_uri=/after`);
