@@ -7,12 +7,16 @@
  */
 import { base64url } from 'jose';
 import { sha256 } from '../crypto/constant-time.js';
+import { LruMap } from '../kv-session/lru.js';
 import { serializeCookie } from '../provider/cookies.js';
 import { Sealer } from '../provider/seal.js';
 import { TOKEN_COOKIE } from './token-candidates.js';
 
 /** Lifetime of a sign-in cookie (core's SimpleAuth uses the same day). */
 export const SERVICE_SESSION_SECONDS = 86_400;
+
+/** Opened cookies kept per instance, so a signed-in browser costs one decryption, not one per request. */
+const MAX_OPENED = 256;
 
 /** What {@link ServiceSessions} needs. */
 export interface ServiceSessionOptions {
@@ -33,6 +37,8 @@ export class ServiceSessions {
   readonly #options: ServiceSessionOptions;
   /** Built on first use (deriving needs `crypto.subtle`); a resolved object, never a shared promise. */
   #sealer: Sealer | undefined;
+  /** Cookie value -> its token digest, until the cookie's own expiry. */
+  readonly #opened = new LruMap<string, { digest: Uint8Array; untilMs: number }>(MAX_OPENED);
 
   /** @throws ConfigError (setting `SESSION_SECRET`) when `sessionSecret` is given and shorter than 32 bytes */
   constructor(options: ServiceSessionOptions) {
@@ -56,18 +62,24 @@ export class ServiceSessions {
   }
 
   /** The token digest inside a sign-in cookie value, or `null` (not one of ours, tampered, expired). */
-  async open(value: string): Promise<Uint8Array | null> {
+  async open(value: string, now: Date = new Date()): Promise<Uint8Array | null> {
+    const cached = this.#opened.get(value);
+    if (cached !== undefined && cached.untilMs > now.getTime()) return cached.digest;
     // Compact JWE: five base64url segments; anything else is not worth a decryption.
     if (value.split('.').length !== 5) return null;
-    const payload = await (await this.#sealerInUse()).open('service-session', value);
+    const payload = await (await this.#sealerInUse()).open('service-session', value, now);
     const tid = payload?.tid;
-    if (typeof tid !== 'string') return null;
+    const exp = payload?.exp;
+    if (typeof tid !== 'string' || typeof exp !== 'number') return null;
+    let digest: Uint8Array;
     try {
-      const digest = base64url.decode(tid);
-      return digest.length === 32 ? digest : null;
+      digest = base64url.decode(tid);
     } catch {
       return null;
     }
+    if (digest.length !== 32) return null;
+    this.#opened.set(value, { digest, untilMs: exp * 1000 });
+    return digest;
   }
 
   /** The `Set-Cookie` value deleting the sign-in cookie. */

@@ -1,6 +1,7 @@
 /** SimpleAuth's credentials sign-in (CONTRACT 4b): a service token as the password, a sealed cookie. */
 import { describe, expect, it } from 'vitest';
 import { SimpleAuth } from '../../src/composite/index.js';
+import { SERVICE_SESSION_SECONDS, ServiceSessions } from '../../src/composite/service-session.js';
 import { ConfigError, InvalidRequestError } from '../../src/errors/index.js';
 import { mastraRequest } from './fakes.js';
 
@@ -93,5 +94,21 @@ describe('SimpleAuth.signIn', () => {
   it('checks sessionSecret at construction', () => {
     expect(() => new SimpleAuth({ tokens: {}, sessionSecret: 'short' })).toThrow(ConfigError);
     expect(() => new SimpleAuth({ tokens: {}, sessionSecret: 42 as unknown as string })).toThrow(TypeError);
+  });
+});
+
+describe('ServiceSessions (the sign-in cookie)', () => {
+  it('opens its own cookie until the cookie expires, cached or not', async () => {
+    const sessions = new ServiceSessions({ sessionSecret: SECRET, tokens: [TOKEN], secure: true });
+    const digest = new Uint8Array(32).fill(7);
+    const issued = new Date('2026-01-01T00:00:00Z');
+    const value = sentBack(await sessions.cookie(digest, issued)).slice('mastra-token='.length);
+    expect(await sessions.open(value, issued)).toEqual(digest);
+    // A second look is answered from the per-instance cache, with the same expiry.
+    expect(await sessions.open(value, new Date(issued.getTime() + 3_600_000))).toEqual(digest);
+    const expired = new Date(issued.getTime() + (SERVICE_SESSION_SECONDS + 1) * 1000);
+    expect(await sessions.open(value, expired)).toBeNull();
+    const fresh = new ServiceSessions({ sessionSecret: SECRET, tokens: [TOKEN], secure: true });
+    expect(await fresh.open(value, expired)).toBeNull();
   });
 });

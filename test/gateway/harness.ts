@@ -52,7 +52,7 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping'> & {
+  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping' | 'userAuth'> & {
     tokenTtlSeconds?: number;
     users?: EmulatorUser[];
   } = {},

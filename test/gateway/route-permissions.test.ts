@@ -3,7 +3,7 @@
  * with the default Cloud RBAC: in Node and in workerd (in-memory KV and Cloud).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors/index.js';
+import { CloudApiError, ConfigError } from '../../src/errors/index.js';
 import { createGateway } from '../../src/gateway/index.js';
 import { parseRoutePermissions, requiredPermissions } from '../../src/gateway/route-permissions.js';
 import { MemoryKVStore } from '../../src/kv-session/index.js';
@@ -163,6 +163,28 @@ describe('the gateway enforces route permissions', () => {
     expect(await jsonOf(await h.send('/auth/health'))).toMatchObject({
       problems: [{ setting: 'ROUTE_PERMISSIONS' }],
     });
+  });
+
+  it('fails closed: an RBAC that cannot answer gives 503, never a pass', async () => {
+    const appUser = { id: 'app-user' };
+    const appAuth = {
+      authenticateToken: async (token: string) => (token === 'app-token' ? appUser : null),
+      authorizeUser: () => true,
+      getPermissions: async () => {
+        throw new CloudApiError('permissions unavailable', { status: 503 });
+      },
+      hasPermission: async () => {
+        throw new CloudApiError('permissions unavailable', { status: 503 });
+      },
+      hasAnyPermission: async () => {
+        throw new CloudApiError('permissions unavailable', { status: 503 });
+      },
+    };
+    const h = harness({ ROUTE_PERMISSIONS: RULES, MASTRA_CLOUD_API_URL: undefined }, { userAuth: appAuth });
+    const { path, init } = post('app-token');
+    const response = await h.send(path, init);
+    expect(response.status).toBe(503);
+    expect(h.received).toHaveLength(0);
   });
 
   it('the roleMapping option replaces the default map', async () => {
