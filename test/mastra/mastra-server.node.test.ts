@@ -285,6 +285,23 @@ describe('default Cloud RBAC (CONTRACT 4b) through the server', () => {
       message: 'Missing required permission: tools:execute',
     });
   });
+
+  it('a viewer gets 403 on a write route (POST /api/memory/threads needs memory:write)', async () => {
+    const create = (token: string) =>
+      fetch(`${rbacServer.url}/api/memory/threads?agentId=none`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceId: 'r1', threadId: 't1' }),
+      });
+    const refused = await create(emulator.issueToken(BOB.id));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: 'Forbidden',
+      message: 'Missing required permission: memory:write',
+    });
+    // An admin passes the permission check (the app has no memory configured, so no 403).
+    expect((await create(emulator.issueToken(ALICE.id))).status).not.toBe(403);
+  });
 });
 
 describe('Studio’s "View as role" through the composite’s RBAC extras', () => {
