@@ -111,7 +111,7 @@ describe('matchesPermission equals core (differential, fast-check)', () => {
     expect(tally.runs - tally.granted).toBeGreaterThan(2_000);
     expect(tally.stricter).toBeGreaterThan(0);
     expect(tally.coreThrew).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('list checks agree with core (hasPermission) on generated lists', () => {
     fc.assert(
