@@ -277,6 +277,16 @@ describe('createCloudAuth capabilities seen by the Mastra server', () => {
     expect(auth.isSimpleAuth).toBe(true);
   });
 
+  it('keys the sign-in cookie with SESSION_SECRET, and refuses a short one even without Cloud', async () => {
+    const auth = createCloudAuth({ BUSINESS_JWT_TOKEN: 'business-secret', SESSION_SECRET: 's'.repeat(32) });
+    const result = await auth.signIn?.('a@example.com', 'business-secret', new Request('https://r.example/'));
+    expect(result?.user).toEqual({ id: 'business-api', role: 'api' });
+    expect(result?.cookies?.[0]).toMatch(/^mastra-token=.+; Secure; SameSite=Lax$/);
+    const error = thrownBy(() => createCloudAuth({ BUSINESS_JWT_TOKEN: 'x', SESSION_SECRET: 'short' }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'SESSION_SECRET' });
+  });
+
   it('with Cloud: SSO is there, and hideMissing: false keeps every member', () => {
     const { factory } = cloudFactory();
     expect(typeof createCloudAuth(CLOUD_ENV, { cloudProviderFactory: factory }).getLoginUrl).toBe('function');
