@@ -1,4 +1,5 @@
 import type { ProviderErrorHandler } from '../composite/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import type {
   ProviderErrorHandler as CloudErrorHandler,
@@ -46,6 +47,11 @@ export interface GatewayOptions {
   routePermissions?: string | readonly RoutePermissionInput[];
   /** Replaces the default Cloud role mapping (CONTRACT 4b) of the gateway's RBAC. */
   roleMapping?: RoleMapping;
+  /**
+   * Where the Cloud provider keeps shared state, for a gateway run outside Workers (e.g. in Node
+   * with `redisStores` from `mastra-edge-auth/node`). Roles set here override `AUTH_KV` and `AUTH_DO`.
+   */
+  stores?: AuthStores;
 }
 
 /** A Workers module handler. */
@@ -81,6 +87,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     cloudCache: options.cloudCache,
     roleMapping: options.roleMapping,
     routePermissions,
+    stores: options.stores,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

@@ -7,6 +7,7 @@
  * @module
  */
 
+export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from '../kv-session/index.js';
 export {
   DEFAULT_CLOUD_ROLE_MAPPING,
   type RoleMapping,
@@ -56,4 +57,3 @@ export {
 export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
 export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
 export type { CloudCallbackResult } from './sso.js';
-export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';

@@ -54,15 +54,21 @@ export function createHarness(
   env: Record<string, unknown> = {},
   options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping' | 'userAuth'> & {
     tokenTtlSeconds?: number;
+    autoApprove?: boolean;
+    emulator?: CloudEmulator;
     users?: EmulatorUser[];
   } = {},
 ): Harness {
-  const { tokenTtlSeconds, users, ...gatewayOptions } = options;
-  const emulator = createCloudEmulator({
-    projectId: PROJECT_ID,
-    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
-    ...(users !== undefined && { users }),
-  });
+  const { tokenTtlSeconds, autoApprove, emulator: sharedEmulator, users, ...gatewayOptions } = options;
+  // A shared emulator: several gateway instances (isolates) in front of one Cloud.
+  const emulator =
+    sharedEmulator ??
+    createCloudEmulator({
+      projectId: PROJECT_ID,
+      ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+      ...(autoApprove !== undefined && { autoApprove }),
+      ...(users !== undefined && { users }),
+    });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
@@ -96,6 +102,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,
