@@ -57,9 +57,18 @@ export function createHarness(
     autoApprove?: boolean;
     emulator?: CloudEmulator;
     users?: EmulatorUser[];
+    /** Answers in place of the recording runner (requests are still logged, without their body). */
+    runner?: (request: Request) => Promise<Response>;
   } = {},
 ): Harness {
-  const { tokenTtlSeconds, autoApprove, emulator: sharedEmulator, users, ...gatewayOptions } = options;
+  const {
+    tokenTtlSeconds,
+    autoApprove,
+    emulator: sharedEmulator,
+    users,
+    runner: customRunner,
+    ...gatewayOptions
+  } = options;
   // A shared emulator: several gateway instances (isolates) in front of one Cloud.
   const emulator =
     sharedEmulator ??
@@ -90,6 +99,11 @@ export function createHarness(
     const request = new Request(input, init);
     const origin = new URL(request.url).origin;
     if (origin === CLOUD) return emulator.fetcher(request);
+    if (origin === RUNNER && customRunner !== undefined) {
+      const url = new URL(request.url);
+      received.push({ method: request.method, path: url.pathname, headers: request.headers, body: '' });
+      return customRunner(request);
+    }
     if (origin === RUNNER) return runner(request);
     throw new TypeError(`unexpected fetch to ${origin}`);
   };
