@@ -8,6 +8,7 @@ import {
 } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseResilience, type ResilienceConfig } from './resilience.js';
 import { parseRoutePermissions, type RoutePermissionRule } from './route-permissions.js';
 import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
@@ -59,6 +60,8 @@ export interface GatewayConfig {
   readonly forwardCredentials: boolean;
   /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
   readonly corsOrigins: readonly string[];
+  /** Deadlines, stale-if-error, budgets, rate limiting, Server-Timing (see `resilience.ts`). */
+  readonly resilience: ResilienceConfig;
   /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
   readonly runner: RunnerLimits;
 }
@@ -120,6 +123,7 @@ export function parseConfig(env: object): ConfigResult {
   );
   const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
   const durableObject = attempt(() => parseDurableObject(env));
+  const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
@@ -129,6 +133,7 @@ export function parseConfig(env: object): ConfigResult {
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
     corsOrigins === undefined ||
+    resilience === undefined ||
     runner === undefined
   ) {
     return { ok: false, problems };
@@ -148,6 +153,7 @@ export function parseConfig(env: object): ConfigResult {
       forwardCredentials,
       corsOrigins,
       durableObject,
+      resilience,
       runner,
     },
   };

@@ -1,6 +1,7 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
+import { LruMap } from '../kv-session/lru.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
@@ -12,8 +13,9 @@ import {
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeError } from './error-response.js';
+import { describeError, describeProviderError } from './error-response.js';
 import { IdentitySigner } from './identity-signer.js';
+import { deriveLogKey, FailureCounters } from './observability.js';
 import type { RoutePermissionRule } from './route-permissions.js';
 
 /** What the gateway builds once per isolate from its bindings. */
@@ -29,8 +31,21 @@ export interface GatewayState {
   readonly ownCookies: readonly string[];
   /** `ROUTE_PERMISSIONS` plus the `routePermissions` option: what each route needs. */
   readonly routePermissions: readonly RoutePermissionRule[];
+  /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
+  readonly observability: Observability;
   /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
   readonly signer: IdentitySigner | undefined;
+}
+
+/** What the gateway keeps per isolate to make failures visible. */
+export interface Observability {
+  /** HMAC key for token and client ids in logs, derived once from `SESSION_SECRET`. */
+  readonly logKey: () => Promise<CryptoKey>;
+  readonly failures: FailureCounters;
+  /** Client id -> until when failed authentications are refused at once (rate limit hit). */
+  readonly blocked: LruMap<string, number>;
+  /** The last deep health answer, reused for a few seconds (a public route must not amplify traffic). */
+  deepHealth?: { readonly at: number; readonly body: Record<string, unknown> };
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -105,6 +120,8 @@ export function buildState(env: object, options: StateOptions): StateResult {
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
           ...cacheSettings(config, options.cloudCache, options.stores),
+          cloudDeadlineMs: config.resilience.cloudDeadlineMs,
+          unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -130,8 +147,23 @@ export function buildState(env: object, options: StateOptions): StateResult {
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
       routePermissions: [...config.routePermissions, ...(options.routePermissions ?? [])],
+      observability: createObservability(config.sessionSecret),
       signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
+  };
+}
+
+const BLOCKED_CLIENTS_MAX = 10_000;
+
+function createObservability(sessionSecret: string): Observability {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    logKey: () => {
+      key ??= deriveLogKey(sessionSecret);
+      return key;
+    },
+    failures: new FailureCounters(),
+    blocked: new LruMap(BLOCKED_CLIENTS_MAX),
   };
 }
 
@@ -160,7 +192,7 @@ function cacheSettings(
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
     ...(stores && { stores }),
-    ...(cloudCache !== undefined && { cache: cloudCache }),
+    cache: { graceMs: config.resilience.graceSeconds * 1000, ...cloudCache },
   };
 }
 
@@ -170,7 +202,7 @@ function logProviderError(error: unknown, providerName: string, operation: strin
       gateway: 'provider_error',
       provider: providerName,
       operation,
-      reason: describeError(error),
+      reason: describeProviderError(error),
     }),
   );
 }
@@ -180,6 +212,7 @@ const logCloudError: CloudErrorHandler = (error, context) => {
     JSON.stringify({
       gateway: 'cloud_provider_error',
       operation: context.operation,
+      // Our own provider's failures (Cloud, KV): their messages carry no tokens.
       reason: describeError(error),
     }),
   );
