@@ -1,8 +1,8 @@
 import type { CloudUser } from '../cloud-fetch/index.js';
 import { isRejection } from '../errors/index.js';
+import { DEFAULT_CLOUD_ROLE_MAPPING, resolvePermissionsFromMapping } from '../policy/permissions.js';
 import { isOwnLiveUser, type ProviderContext } from './context.js';
 import { hasAllPermissions, hasAnyPermission, hasPermission, rolesOf } from './rbac.js';
-import { permissionsForRole } from './role-permissions.js';
 
 /**
  * `getUser`: Cloud answers user look-ups only for a caller's token, and this method has none.
@@ -36,7 +36,12 @@ export function roles(user: unknown): string[] {
 export async function permissions(ctx: ProviderContext, user: unknown): Promise<string[]> {
   if (!isOwnLiveUser(ctx, user)) return [];
   const { id, sessionToken } = user;
-  if (!ctx.client.capabilities.hasUsersEndpoint) return permissionsForRole(user.role);
+  if (!ctx.client.capabilities.hasUsersEndpoint) {
+    return resolvePermissionsFromMapping(
+      user.role === undefined ? [] : [user.role],
+      DEFAULT_CLOUD_ROLE_MAPPING,
+    );
+  }
   try {
     const list = await ctx.permissions.get(sessionToken, async () => ({
       value: await ctx.client.getUserPermissions(id, sessionToken),

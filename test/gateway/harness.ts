@@ -11,7 +11,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type CloudEmulator, createCloudEmulator, type EmulatorUser } from '../../src/testing/index.js';
 import { WIRE } from '../wire.js';
 
 export const GATEWAY = 'https://gw.example';
@@ -57,10 +57,11 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache' | 'wire'> & {
+  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping' | 'userAuth' | 'wire'> & {
     tokenTtlSeconds?: number;
     autoApprove?: boolean;
     emulator?: CloudEmulator;
+    users?: EmulatorUser[];
     /** Answers in place of the recording runner (requests are still logged, without their body). */
     runner?: (request: Request) => Promise<Response>;
   } = {},
@@ -69,6 +70,7 @@ export function createHarness(
     tokenTtlSeconds,
     autoApprove,
     emulator: sharedEmulator,
+    users,
     runner: customRunner,
     ...gatewayOptions
   } = options;
@@ -80,6 +82,7 @@ export function createHarness(
       projectId: PROJECT_ID,
       ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
       ...(autoApprove !== undefined && { autoApprove }),
+      ...(users !== undefined && { users }),
     });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
