@@ -1,4 +1,4 @@
-import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
+import { constantTimeStringIndexOf, secretCodeUnits } from '../crypto/constant-time.js';
 import type { IMastraAuthProvider, IRBACProvider, MastraAuthRequest } from '../mastra/interfaces.js';
 import * as permissions from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
@@ -23,9 +23,9 @@ export interface SimpleAuthOptions<U extends object> {
  * A request's token is taken from, in order: the `token` argument, `Authorization`,
  * `X-Playground-Access`, the extra `headers` (each minus a `Bearer ` prefix of any case, which the
  * Mastra server leaves on `bearer x`), then the `mastra-token` cookie; the first candidate that
- * is a configured token wins. Tokens are compared as SHA-256
- * digests against every configured token, so the time taken does not depend on which token (if
- * any) matched; inherited keys (`constructor`, `__proto__`, `toString`) are never tokens.
+ * is a configured token wins. Each candidate is compared in full against every configured token
+ * (`constantTimeStringIndexOf`: synchronous, no hashing), so the time taken does not depend on
+ * which token (if any) matched or where a guess differs; inherited keys (`constructor`, `__proto__`, `toString`) are never tokens.
  * `authorizeUser` admits only this instance's own user objects.
  *
  * @example
@@ -41,14 +41,13 @@ export class SimpleAuth<U extends object = { id: string }>
   readonly isSimpleAuth = true;
   readonly name = 'simple';
 
-  readonly #tokens: readonly string[];
+  /** The configured tokens' code units, precomputed for the constant-time comparison. */
+  readonly #secrets: readonly Uint16Array[];
   readonly #users: readonly U[];
   readonly #ownUsers: ReadonlySet<U>;
   readonly #usersById = new Map<string, U>();
   readonly #headerNames: readonly string[];
   readonly #permissions: readonly string[];
-  /** Digests of `#tokens`, computed on first use; never a shared promise (workerd: no cross-request awaits). */
-  #digests: readonly Uint8Array[] | undefined;
 
   /**
    * @param options - See {@link SimpleAuthOptions}.
@@ -79,7 +78,7 @@ export class SimpleAuth<U extends object = { id: string }>
       }
       return options.tokens[token]!;
     });
-    this.#tokens = Object.freeze(keys);
+    this.#secrets = Object.freeze(keys.map(secretCodeUnits));
     this.#users = Object.freeze(users);
     this.#ownUsers = new Set(users);
     for (const user of users) {
@@ -150,12 +149,10 @@ export class SimpleAuth<U extends object = { id: string }>
     return permissions.hasAnyPermission(await this.getPermissions(user), required);
   }
 
-  async #userFor(candidates: readonly string[]): Promise<U | null> {
-    if (candidates.length === 0 || this.#tokens.length === 0) return null;
-    const digests = this.#digests ?? (await Promise.all(this.#tokens.map(sha256)));
-    this.#digests = digests;
+  #userFor(candidates: readonly string[]): U | null {
+    if (this.#secrets.length === 0) return null;
     for (const candidate of candidates) {
-      const index = constantTimeIndexOf(await sha256(candidate), digests);
+      const index = constantTimeStringIndexOf(candidate, this.#secrets);
       if (index >= 0) return this.#users[index] ?? null;
     }
     return null;

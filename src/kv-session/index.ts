@@ -32,6 +32,7 @@ export {
 } from './revocation.js';
 export { type SessionRecord, SessionStore, type SessionStoreOptions } from './session-store.js';
 export { asKVStore, type KVPutOptions, type KVStore } from './store.js';
+export type { VerifiedAnswer } from './token-l1.js';
 export { TOKEN_REVOKED_CODE } from './verify-answers.js';
 export { VerifyCache } from './verify-cache.js';
 export type {

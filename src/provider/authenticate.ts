@@ -31,7 +31,7 @@ export async function authenticate(
   } else return null;
   let user: CloudUser;
   try {
-    user = await verifyUser(ctx, bearer);
+    user = await verifyUser(ctx, bearer, session === undefined ? 'shared' : 'fresh');
   } catch (error) {
     if (isRejection(error)) return null;
     throw error;

@@ -7,7 +7,6 @@ import {
 import {
   type Clock,
   DEFAULT_POSITIVE_TTL_MS,
-  hashToken,
   SessionStore,
   type StorageErrorHandler,
   VerifyCache,
@@ -42,6 +41,8 @@ export interface ProviderContext {
   readonly secureCookies: boolean;
   readonly callbackUrl: string | undefined;
   readonly positiveTtlMs: number;
+  /** The user handed out for each cached answer (L1 entry) of a Bearer token; see `verifyUser`. */
+  readonly shared: WeakMap<object, CloudUser>;
   /** Users this provider produced, with the hash of the token that produced each. */
   readonly issued: WeakMap<object, string>;
   /** Recently authenticated users by id, for `getUser` (memory only, never KV). */
@@ -106,6 +107,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     secureCookies: o.secureCookies,
     callbackUrl: o.callbackUrl,
     positiveTtlMs: cache.positiveTtlMs ?? DEFAULT_POSITIVE_TTL_MS,
+    shared: new WeakMap(),
     issued: new WeakMap(),
     recent: new LruMap(RECENT_USERS_MAX_ENTRIES),
     loginCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
@@ -120,15 +122,33 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
  * Verifies a token through the cache tiers and returns a user this provider vouches for
  * (registered for `authorizeUser`, remembered for `getUser`).
  *
+ * On an L1 hit with `reuse: 'shared'` (a Bearer token) the user object made for that cache entry
+ * is returned again: every request with the token gets the same object while the entry lives (at
+ * most the L1 TTL), so a hit allocates nothing. `'fresh'` (a session cookie, whose per-request
+ * refresh mark is keyed by the user object) always makes a new one.
+ *
  * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
  */
-export async function verifyUser(ctx: ProviderContext, token: string): Promise<CloudUser> {
-  const tokenHash = await hashToken(token);
-  const profile = await ctx.users.getByHash(tokenHash, async () => {
+export async function verifyUser(
+  ctx: ProviderContext,
+  token: string,
+  reuse: 'shared' | 'fresh' = 'fresh',
+): Promise<CloudUser> {
+  // An L1 hit is answered synchronously, keyed by the token itself: no hashing, no loader closure.
+  const hit = ctx.users.cached(token);
+  if (hit !== undefined) {
+    if (reuse === 'fresh') return adopt(ctx, hit.value, token, hit.tokenHash);
+    const known = ctx.shared.get(hit);
+    if (known !== undefined) return known;
+    const user = adopt(ctx, hit.value, token, hit.tokenHash);
+    ctx.shared.set(hit, user);
+    return user;
+  }
+  const { value, tokenHash } = await ctx.users.getVerified(token, async () => {
     const { user, expiresAt } = await ctx.client.verifyToken(token);
     return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
   });
-  return adopt(ctx, profile, token, tokenHash);
+  return adopt(ctx, value, token, tokenHash);
 }
 
 /** Attaches the token (in memory only) and registers the user as one this provider produced. */
