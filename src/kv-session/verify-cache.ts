@@ -284,7 +284,10 @@ export class VerifyCache<V> {
   async #storePositive(
     token: string,
     hash: string,
-    value: V, tokenExpiresAt: number | undefined, options?: GetOptions) {
+    value: V,
+    tokenExpiresAt: number | undefined,
+    options?: GetOptions,
+  ) {
     const now = this.#now();
     const expiresAt = positiveExpiry(now, this.#o.positiveTtlMs, tokenExpiresAt);
     if (expiresAt === null) return;

@@ -251,7 +251,7 @@ describe('authenticateToken', () => {
 });
 
 describe('authorizeUser and mapUserToResourceId', () => {
-  it('hands every cached request with one Bearer token the same user object, never another token\'s', async () => {
+  it("hands every cached request with one Bearer token the same user object, never another token's", async () => {
     const h = harness();
     const alice = h.cloud.issueToken(ALICE.id);
     const bob = h.cloud.issueToken(BOB.id);
