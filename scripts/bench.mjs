@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['micro', 'gateway', 'memory'];
+const SECTIONS = ['micro', 'gateway', 'mastra', 'memory'];
 
 function usage(message) {
   if (message) console.error(`bench: ${message}`);
@@ -77,6 +77,17 @@ const plan = quick
         maxRequests: 300,
         tokenCount: 12,
       },
+      mastra: {
+        tokenCount: 12,
+        connections,
+        rounds: 1,
+        warmupS: 2,
+        warmupRequests: 150,
+        probeRequests: 30,
+        probeMaxS: 2,
+        durationS: 2,
+        maxRequests: 300,
+      },
       memory: { entries: 1_000, tokens: 12_000, repeats: 1 },
     }
   : {
@@ -92,6 +103,17 @@ const plan = quick
         maxRequests: 100_000,
         tokenCount: 100,
       },
+      mastra: {
+        tokenCount: 100,
+        connections,
+        rounds: 3,
+        warmupS: 3,
+        warmupRequests: 3_000,
+        probeRequests: 1_000,
+        probeMaxS: 2,
+        durationS: 3,
+        maxRequests: 100_000,
+      },
       memory: { entries: 10_000, tokens: 100_000, repeats: 5 },
     };
 
@@ -106,7 +128,9 @@ async function main() {
   const started = Date.now();
   const entries = [];
   if (only.includes('micro')) entries.push('micro-node', 'micro-worker');
-  if (only.includes('gateway')) entries.push('backends', 'passthrough', 'gateway', 'gateway-uncached');
+  if (only.includes('gateway'))
+    entries.push('backends', 'passthrough', 'gateway', 'gateway-uncached', 'hono-bearer');
+  if (only.includes('mastra')) entries.push('mastra-servers');
   if (only.includes('memory')) entries.push('memory');
   log(`bundling ${entries.join(', ')}`);
   const { paths, esbuildVersion, cleanup } = await buildEntries(root, entries);
@@ -120,6 +144,7 @@ async function main() {
     plan,
     micro: null,
     gateway: null,
+    mastra: null,
     memory: null,
     targets: null,
     problems: [],
@@ -137,11 +162,17 @@ async function main() {
     const { gatewaySection } = await import('../bench/lib/gateway.mjs');
     log(`gateway: passthrough, cached, uncached (Cloud latency ${cloudLatencyMs} ms)`);
     results.gateway = await gatewaySection(root, { paths, cloudLatencyMs, ...plan.gateway });
-    results.targets = verdicts(results.gateway);
     for (const s of Object.values(results.gateway.scenarios)) {
       const bad = s.warmup.non2xx + s.load.non2xx + s.probe.failures + s.load.errors + s.warmup.errors;
       if (bad > 0) results.problems.push(`gateway ${s.name}: ${bad} failed or non-2xx requests`);
     }
+  }
+  if (only.includes('mastra')) {
+    const { mastraSection } = await import('../bench/lib/mastra.mjs');
+    log('mastra: a real Mastra server with createCloudAuth (cached tokens) vs the same server without auth');
+    results.mastra = await mastraSection({ script: paths['mastra-servers'], cloudLatencyMs, ...plan.mastra });
+    if (results.mastra.scenarios['cloud-auth'].non2xx + results.mastra.scenarios['no-auth'].non2xx > 0)
+      results.problems.push('mastra: failed or non-2xx requests');
   }
   if (only.includes('memory')) {
     const { memory } = await import('../bench/lib/memory.mjs');
@@ -150,6 +181,7 @@ async function main() {
     if (!results.memory.bound.holds) results.problems.push('memory: the L1 bound did not hold');
   }
 
+  results.targets = verdicts(results);
   results.machine.loadAverageAtEnd = (await import('node:os'))
     .loadavg()
     .map((n) => Math.round(n * 100) / 100);

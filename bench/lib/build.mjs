@@ -24,6 +24,7 @@ export const NODE_ENTRIES = {
   'micro-node': 'bench/micro-node.ts',
   memory: 'bench/memory.ts',
   backends: 'bench/backends.ts',
+  'mastra-servers': 'bench/mastra-servers.ts',
 };
 
 export const WORKER_ENTRIES = {
@@ -31,6 +32,7 @@ export const WORKER_ENTRIES = {
   passthrough: 'bench/passthrough-worker.ts',
   gateway: 'worker.ts',
   'gateway-uncached': 'bench/gateway-uncached-worker.ts',
+  'hono-bearer': 'bench/hono-bearer-worker.ts',
 };
 
 /**
@@ -58,7 +60,14 @@ export async function buildEntries(root, names) {
       target: 'es2022',
       logLevel: 'error',
       ...(isNode
-        ? { platform: 'node', target: 'node20' }
+        ? {
+            platform: 'node',
+            target: 'node20',
+            // Bundled CommonJS dependencies (ws under @mastra/core) require Node built-ins.
+            banner: {
+              js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+            },
+          }
         : { platform: 'browser', conditions: ['workerd', 'worker', 'browser'], minify: false }),
     });
     out[name] = outfile;
