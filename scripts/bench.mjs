@@ -3,7 +3,8 @@
 //
 //   npm run bench                      full run (several minutes)
 //   node scripts/bench.mjs --quick     smoke run with tiny counts (seconds; numbers meaningless)
-//   node scripts/bench.mjs --only micro|gateway|memory   (comma-separated for several)
+//   node scripts/bench.mjs --only micro|gateway|mastra|memory   (comma-separated for several)
+//   node scripts/bench.mjs --only micro --micro-cases sha256-digest,cloud-l1-hit   (some cases)
 //   options: --cloud-latency-ms <n> (default 50), --connections <n> (default 10),
 //            --out <file> (default bench/results/latest.json)
 //
@@ -29,7 +30,7 @@ const SECTIONS = ['micro', 'gateway', 'mastra', 'memory'];
 function usage(message) {
   if (message) console.error(`bench: ${message}`);
   console.error(
-    'Usage: node scripts/bench.mjs [--quick] [--only micro,gateway,memory] [--cloud-latency-ms 50] [--connections 10] [--out file]',
+    'Usage: node scripts/bench.mjs [--quick] [--only micro,gateway,mastra,memory] [--micro-cases a,b] [--cloud-latency-ms 50] [--connections 10] [--out file]',
   );
   process.exit(2);
 }
@@ -41,6 +42,7 @@ try {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       'cloud-latency-ms': { type: 'string' },
+      'micro-cases': { type: 'string' },
       connections: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -153,9 +155,10 @@ async function main() {
   if (only.includes('micro')) {
     const { microNode, microWorkerd } = await import('../bench/lib/micro.mjs');
     log('micro: node');
-    const node = await microNode({ script: paths['micro-node'], ...plan.micro });
+    const cases = values['micro-cases']?.split(',').filter((name) => name !== '');
+    const node = await microNode({ script: paths['micro-node'], ...plan.micro, cases });
     log('micro: workerd');
-    const workerd = await microWorkerd({ root, script: paths['micro-worker'], ...plan.micro });
+    const workerd = await microWorkerd({ root, script: paths['micro-worker'], ...plan.micro, cases });
     results.micro = { node, workerd };
   }
   if (only.includes('gateway')) {

@@ -73,7 +73,11 @@ export function constantTimeStringIndexOf(candidate: string, secrets: readonly U
   for (let s = 0; s < secrets.length; s++) {
     const secret = secrets[s]!;
     let diff = length ^ secret.length;
-    for (let i = 0; i < secret.length; i++) diff |= candidate.charCodeAt(i % length) ^ secret[i]!;
+    // j walks the candidate cyclically (i % length, without a division per character).
+    for (let i = 0, j = 0; i < secret.length; i++) {
+      diff |= candidate.charCodeAt(j) ^ secret[i]!;
+      j = j + 1 === length ? 0 : j + 1;
+    }
     // diff is in [0, 2^31); (diff - 1) >>> 31 is 1 exactly when diff === 0.
     hit |= -((diff - 1) >>> 31) & (s + 1);
   }
