@@ -13,7 +13,9 @@
 //            cold), opening a sealed cookie, a PKCE pair: ops/s in Node and in workerd
 //   gateway  passthrough Worker vs the gateway cached vs uncached, under autocannon, with
 //            the Cloud emulator's verify counters
-//   memory   L1 bytes per 10k entries; RSS after 100k distinct tokens (LRU bound asserted)
+//   mastra   a real Mastra server (Node) with createCloudAuth on cached tokens vs no auth
+//   memory   L1 bytes per 10k entries; RSS after 100k distinct tokens (LRU bound asserted);
+//            a 2-minute soak of ever-new tokens through CompositeAuth (heap sampled)
 //
 // Everything binds 127.0.0.1; every loop is bounded by a count and a time limit; child
 // processes and workerd instances are stopped on exit. TypeScript entries are bundled with
@@ -90,7 +92,7 @@ const plan = quick
         durationS: 2,
         maxRequests: 300,
       },
-      memory: { entries: 1_000, tokens: 12_000, repeats: 1 },
+      memory: { entries: 1_000, tokens: 12_000, repeats: 1, soakS: 2 },
     }
   : {
       micro: { runs: 7, targetMs: 300 },
@@ -116,7 +118,7 @@ const plan = quick
         durationS: 3,
         maxRequests: 100_000,
       },
-      memory: { entries: 10_000, tokens: 100_000, repeats: 5 },
+      memory: { entries: 10_000, tokens: 100_000, repeats: 5, soakS: 120 },
     };
 
 const { buildEntries } = await import('../bench/lib/build.mjs');
@@ -182,6 +184,7 @@ async function main() {
     log('memory');
     results.memory = await memory({ script: paths.memory, ...plan.memory });
     if (!results.memory.bound.holds) results.problems.push('memory: the L1 bound did not hold');
+    if (results.memory.soak.tokens < 1) results.problems.push('memory: the soak verified no token');
   }
 
   results.targets = verdicts(results);

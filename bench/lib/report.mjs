@@ -243,6 +243,16 @@ export function renderTable(results) {
             'process RSS before / after',
             `${fmt(mem.bound.rssBytesBefore / 2 ** 20, 1)} / ${fmt(mem.bound.rssBytes / 2 ** 20, 1)} MiB`,
           ],
+          [
+            `  per entry with ${mem.l1.longTokenLength}-character tokens`,
+            `${fmt(mem.l1.longTokenBytesPerEntry)} B`,
+          ],
+          [
+            `soak: ${fmt(mem.soak.tokens)} new tokens in ${mem.soak.seconds} s; heap after GC, first / max / last sample`,
+            mem.soak.samples.length === 0
+              ? '-'
+              : `${[mem.soak.samples[0].heapUsedBytes, mem.soak.heapMaxBytes, mem.soak.samples.at(-1).heapUsedBytes].map((b) => fmt(b / 2 ** 20, 2)).join(' / ')} MiB (growth ${fmt(mem.soak.heapGrowthBytes / 2 ** 20, 2)} MiB over ${mem.soak.samples.length} samples)`,
+          ],
         ],
       ),
       '',
