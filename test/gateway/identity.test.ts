@@ -55,7 +55,14 @@ describe('encodeUserHeader / decodeUserHeader', () => {
   });
 
   it('round-trips names outside ASCII (UTF-8 bytes, then base64url)', () => {
-    for (const name of ['Zoë', 'Łukasz Ödegård', '山田太郎', 'emoji 🚀', 'tab\tand\nnewline', 'lone \uD800']) {
+    for (const name of [
+      'Zoë',
+      'Łukasz Ödegård',
+      '山田太郎',
+      'emoji 🚀',
+      'tab\tand\nnewline',
+      'lone \uD800',
+    ]) {
       const user = { id: 'u1', name };
       const decoded = decodeUserHeader(encodeUserHeader(user));
       // JSON.stringify escapes a lone surrogate, so even that comes back exactly.
