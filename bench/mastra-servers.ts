@@ -2,8 +2,9 @@
  * The Mastra-server benchmark's back ends, in one Node child process (bench only): two real
  * Mastra servers (`@mastra/core` + `@mastra/hono` on `@hono/node-server`, as
  * `test/mastra/harness.ts` starts them) with the same tool, one with
- * `server.auth = createCloudAuth(env)` and one with no auth, and the Cloud emulator they verify
- * against. Prints one JSON line `{ noAuth, cloudAuth, cloud, tokens, serviceToken }`, then runs
+ * `server.auth = createCloudAuth(env)`, one with no auth, one with a trivial provider (Mastra's
+ * auth middleware alone), and the Cloud emulator. Prints one JSON line
+ * `{ noAuth, trivialAuth, cloudAuth, cloud, tokens, serviceToken }`, then runs
  * until stdin closes, SIGTERM/SIGINT, or `--max-lifetime-ms`. Everything binds 127.0.0.1.
  *
  *   node mastra-servers.mjs --latency-ms 50 --tokens 100 [--max-lifetime-ms 600000]
@@ -54,6 +55,12 @@ async function main(): Promise<void> {
   );
   const cloudAuth = await startMastra({ auth });
   const noAuth = await startMastra({});
+  // Diagnostic floor: Mastra's own auth middleware with a provider that decides nothing (every
+  // token is the same user), to split "auth in Mastra" from "this library's decision".
+  const anyUser = { id: 'any' };
+  const trivialAuth = await startMastra({
+    auth: { authenticateToken: async (token: string) => (token ? anyUser : null), authorizeUser: () => true },
+  });
 
   let stopping = false;
   const stop = (code: number): void => {
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
   }, maxLifetimeMs).unref();
 
   process.stdout.write(
-    `${JSON.stringify({ noAuth: noAuth.url, cloudAuth: cloudAuth.url, cloud: cloud.url, tokens, serviceToken: SERVICE_TOKEN })}\n`,
+    `${JSON.stringify({ noAuth: noAuth.url, trivialAuth: trivialAuth.url, cloudAuth: cloudAuth.url, cloud: cloud.url, tokens, serviceToken: SERVICE_TOKEN })}\n`,
   );
 }
 

@@ -49,7 +49,12 @@ export async function mastraSection(options) {
     { timeoutMs: 60_000, label: 'mastra servers' },
   );
   try {
-    const { noAuth, cloudAuth, tokens, serviceToken } = servers.info;
+    const { noAuth, trivialAuth, cloudAuth, cloud, tokens, serviceToken } = servers.info;
+    const verifies = async () => {
+      const response = await fetch(`${cloud}/__emulator/counts`, { signal: AbortSignal.timeout(10_000) });
+      const body = await response.json();
+      return body.data.verify;
+    };
     const sequence = [];
     tokens.forEach((token, i) => {
       sequence.push({ authorization: `Bearer ${token}`, accept: 'application/json' });
@@ -72,6 +77,7 @@ export async function mastraSection(options) {
       );
     }
     const order = Object.values(scenarios);
+    const verifiesBefore = await verifies();
     for (let round = 0; round < rounds; round++) {
       for (const s of round % 2 === 0 ? order : [...order].reverse()) {
         const probe = await latencyProbe(
@@ -96,9 +102,12 @@ export async function mastraSection(options) {
       non2xx:
         s.warmup.non2xx + s.rounds.reduce((n, r) => n + r.load.non2xx + r.probe.failures + r.load.errors, 0),
     });
+    const verifiesInRounds = (await verifies()) - verifiesBefore;
     const a = scenarios['no-auth'];
     const b = scenarios['cloud-auth'];
+    const t = scenarios['trivial-auth'];
     const perRound = b.rounds.map((r, i) => r.load.reqPerSec / a.rounds[i].load.reqPerSec);
+    const ratioOf = (x, y) => median(x.rounds.map((r, i) => r.load.reqPerSec / y.rounds[i].load.reqPerSec));
     return {
       path: PATH,
       tokens: tokenCount,
@@ -106,9 +115,12 @@ export async function mastraSection(options) {
       rounds,
       durationS,
       cloudLatencyMs,
-      scenarios: { 'no-auth': summary(a), 'cloud-auth': summary(b) },
+      scenarios: { 'no-auth': summary(a), 'trivial-auth': summary(t), 'cloud-auth': summary(b) },
       ratio: median(perRound),
       ratioPerRound: perRound,
+      trivialOverNoAuth: ratioOf(t, a),
+      cloudOverTrivial: ratioOf(b, t),
+      cloudVerifiesInRounds: verifiesInRounds,
     };
   } finally {
     await servers.stop();

@@ -216,7 +216,7 @@ export function renderTable(results) {
           fmt(s.non2xx),
         ]),
       ),
-      `ratio cloud-auth / no-auth (median of per-round ratios): ${fmt(ms.ratio, 3)}x (rounds: ${ms.ratioPerRound.map((r) => fmt(r, 3)).join(', ')})`,
+      `ratio cloud-auth / no-auth (median of per-round ratios): ${fmt(ms.ratio, 3)}x (rounds: ${ms.ratioPerRound.map((r) => fmt(r, 3)).join(', ')}); trivial-auth / no-auth ${fmt(ms.trivialOverNoAuth, 3)}x (Mastra's auth middleware alone); cloud-auth / trivial-auth ${fmt(ms.cloudOverTrivial, 3)}x; Cloud verifies during the rounds: ${fmt(ms.cloudVerifiesInRounds)}`,
       '',
     );
   }
