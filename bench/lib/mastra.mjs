@@ -66,8 +66,10 @@ export async function mastraSection(options) {
     await mustAnswer(cloudAuth, { accept: 'application/json' }, 401);
     await mustAnswer(cloudAuth, sequence[0], 200);
     await mustAnswer(noAuth, sequence[0], 200);
+    await mustAnswer(trivialAuth, sequence[0], 200);
     const scenarios = {
       'no-auth': { url: noAuth, rounds: [] },
+      'trivial-auth': { url: trivialAuth, rounds: [] },
       'cloud-auth': { url: cloudAuth, rounds: [] },
     };
     // Warm-up: JIT, and the first (cold) verify of every token on the auth server.
