@@ -25,6 +25,7 @@ export const NODE_ENTRIES = {
   memory: 'bench/memory.ts',
   backends: 'bench/backends.ts',
   'mastra-servers': 'bench/mastra-servers.ts',
+  'revocation-node': 'bench/revocation-node.ts',
 };
 
 export const WORKER_ENTRIES = {
@@ -63,9 +64,9 @@ export async function buildEntries(root, names) {
         ? {
             platform: 'node',
             target: 'node20',
-            // Bundled CommonJS dependencies (ws under @mastra/core) require Node built-ins.
+            // Bundled CommonJS dependencies (ioredis, ws under @mastra/core) require Node built-ins.
             banner: {
-              js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+              js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
             },
           }
         : { platform: 'browser', conditions: ['workerd', 'worker', 'browser'], minify: false }),

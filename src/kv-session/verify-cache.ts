@@ -1,4 +1,4 @@
-import { type CloudApiError, isRejection, isUnavailable } from '../errors/index.js';
+import { type CloudApiError, isRejection, isUnavailable, StorageUnavailableError } from '../errors/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { encodeVerifyEntry } from './codec.js';
 import {
@@ -88,6 +88,8 @@ export class VerifyCache<V> {
     this.revocations =
       options.revocations ??
       new RevocationList({ kv: options.kv, clock: this.#clock, onError: options.onError });
+    // A feed that lost track of revocations made elsewhere: no answer held here is trusted.
+    this.revocations.onReset(() => this.#l1.clear());
   }
 
   /** A snapshot of the counters. */
@@ -123,7 +125,9 @@ export class VerifyCache<V> {
     options?: GetOptions,
   ): Promise<VerifiedAnswer<V>> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
-    const hit = this.cached(token);
+    // A polled feed (a Durable Object's revocation version) is asked before any cached answer is trusted.
+    if (this.#o.pollFeed && this.revocations.syncDue) await this.revocations.sync();
+    const hit = typeof token === 'string' ? this.#fromL1(token) : undefined;
     if (hit !== undefined) return hit;
     const hash = await hashToken(token);
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
@@ -134,13 +138,19 @@ export class VerifyCache<V> {
 
   /**
    * The answer this isolate's L1 holds for `token`, synchronously: no hashing, no I/O. `undefined`
-   * when L1 has no fresh entry (then use {@link VerifyCache.get}).
+   * when L1 has no fresh entry, or a polled revocation feed is due (then use {@link VerifyCache.get}).
    *
    * @throws CloudApiError 401 `token_revoked` when the entry's token was revoked in this isolate;
    *   the cached rejection for a cached "no"
    */
   cached(token: string): VerifiedAnswer<V> | undefined {
     if (typeof token !== 'string') return undefined;
+    // A polled feed that is due must be asked first (an await): `getVerified` does that.
+    if (this.#o.pollFeed && this.revocations.syncDue) return undefined;
+    return this.#fromL1(token);
+  }
+
+  #fromL1(token: string): VerifiedAnswer<V> | undefined {
     const entry = this.#l1.get(token);
     if (entry === undefined) return undefined;
     if (this.#isRevoked(entry.tokenHash)) throw this.#revoked(entry.tokenHash);
@@ -226,12 +236,18 @@ export class VerifyCache<V> {
     stale: L1Entry<V> | undefined,
   ): Promise<V> {
     let graceCandidate = stale?.answer.kind === 'ok' ? stale.answer : undefined;
-    if (this.#kv) {
+    // Marks may live in another store than the cache tier (a Durable Object, Redis): always asked.
+    if (this.#kv || this.revocations.shared) {
       const [state, stored] = await Promise.all([this.revocations.check(hash), this.#readKv(hash)]);
       // The second check catches a revocation made in this isolate while KV was being read.
       if (state === 'revoked' || this.#isRevoked(hash)) throw this.#revoked(hash);
       if (state === 'unknown') {
-        // Revocation could not be read: trust no cached answer, ask the authority.
+        // A strongly consistent marks store that cannot answer is an outage: Cloud does not know
+        // about a logout recorded there, so it may not decide instead.
+        if (this.revocations.authoritative) {
+          throw new StorageUnavailableError('The revocation store could not be read');
+        }
+        // Eventually consistent marks could not be read: trust no cached answer, ask the authority.
         graceCandidate = undefined;
       } else if (stored) {
         const now = this.#now();

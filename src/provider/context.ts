@@ -7,17 +7,19 @@ import {
 import {
   type Clock,
   DEFAULT_POSITIVE_TTL_MS,
+  KvUsedStateLedger,
+  LruMap,
+  MemoryUsedStateLedger,
+  RevocationList,
   SessionStore,
   type StorageErrorHandler,
   VerifyCache,
 } from '../kv-session/index.js';
-import { LruMap } from '../kv-session/lru.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
 import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
-import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
 
 /** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
 const HANDOFF_MAX_ENTRIES = 1_000;
@@ -61,6 +63,14 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
   const onStorageError: StorageErrorHandler = (error, where) =>
     report(error, { operation: 'storage', storage: { op: where.op, record: where.record } });
   const cache = o.cache;
+  const stores = o.stores;
+  const revocations = new RevocationList({
+    clock: o.clock,
+    onError: onStorageError,
+    ...(stores.revocations !== undefined && { kv: stores.revocations }),
+    ...(stores.revocationFeed !== undefined && { feed: stores.revocationFeed }),
+    ...(stores.feedPollMs !== undefined && { feedPollMs: stores.feedPollMs }),
+  });
   const tuning = {
     clock: o.clock,
     onError: onStorageError,
@@ -69,7 +79,8 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     ...(cache.l1TtlMs !== undefined && { l1TtlMs: cache.l1TtlMs }),
     ...(cache.l1MaxEntries !== undefined && { l1MaxEntries: cache.l1MaxEntries }),
     ...(cache.coalesce !== undefined && { coalesce: cache.coalesce }),
-    ...(o.kv !== undefined && { kv: o.kv }),
+    ...(stores.cache !== undefined && { kv: stores.cache }),
+    revocations,
   };
   const users = new VerifyCache<CloudUserProfile>({
     ...tuning,
@@ -79,7 +90,8 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
   const permissions = new VerifyCache<string[]>({
     ...tuning,
     record: 'perm',
-    revocations: users.revocations,
+    // Permissions are looked up for a user verified in the same request: that verification polled.
+    pollFeed: false,
     validate: parsePermissionList,
   });
   const sealer = new Sealer(o.sessionSecret);
@@ -89,16 +101,16 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     users,
     permissions,
     sessions:
-      o.kv === undefined
+      stores.sessions === undefined
         ? undefined
-        : new SessionStore({ kv: o.kv, clock: o.clock, onError: onStorageError }),
+        : new SessionStore({ kv: stores.sessions, clock: o.clock, onError: onStorageError }),
     flow: {
       client: o.client,
       sealer,
       ledger:
-        o.kv === undefined
+        stores.usedStates === undefined
           ? new MemoryUsedStateLedger(o.clock)
-          : new KvUsedStateLedger(o.kv, o.clock, onStorageError),
+          : new KvUsedStateLedger(stores.usedStates, o.clock, onStorageError),
       secureCookies: o.secureCookies,
       sessionIdleSeconds: o.sessionMaxAgeSeconds,
       now: () => o.clock.now(),

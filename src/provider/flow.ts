@@ -2,13 +2,12 @@ import { base64url } from 'jose';
 import type { CloudExchangeParams, CloudExchangeResult, MastraCloudClient } from '../cloud-fetch/index.js';
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
-import { hashToken } from '../kv-session/hash.js';
+import { hashToken, type UsedStateLedger } from '../kv-session/index.js';
 import { clearProviderCookie, cookieName, providerCookie, readCookie } from './cookies.js';
 import { createPkcePair, isValidCodeVerifier } from './pkce.js';
 import { safeReturnTo } from './return-to.js';
 import type { OpenedPayload, Sealer } from './seal.js';
 import { type SealedSession, sealSession } from './session-cookie.js';
-import type { UsedStateLedger } from './used-state.js';
 
 /** Lifetime of a login flow (and of its cookie): the user has this long to sign in at Cloud. */
 export const LOGIN_FLOW_TTL_SECONDS = 600;

@@ -1,5 +1,4 @@
-import type { Clock } from '../kv-session/clock.js';
-import { LruMap } from '../kv-session/lru.js';
+import { type Clock, LruMap } from '../kv-session/index.js';
 
 /**
  * A bounded, take-once hand-over between an async method and the synchronous one a Mastra server

@@ -6,6 +6,8 @@
  * @see CONTRACT.md sections 1 and 2; DESIGN.md "Sessions and cookies"
  * @module
  */
+
+export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from '../kv-session/index.js';
 export {
   type CookieKind,
   type CookieOptions,
@@ -48,4 +50,3 @@ export {
 export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
 export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
 export type { CloudCallbackResult } from './sso.js';
-export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';
