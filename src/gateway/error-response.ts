@@ -146,6 +146,50 @@ export async function badGatewayResponse(error: unknown, context: ErrorContext):
 }
 
 /**
+ * The runner did not send its response headers in time (`RUNNER_TIMEOUT_MS`): 504, nothing
+ * internal shown.
+ *
+ * @param error - the timeout
+ * @param context - the request and hook
+ * @returns a 504 response
+ */
+export async function gatewayTimeoutResponse(error: unknown, context: ErrorContext): Promise<Response> {
+  const mapped: Mapped = {
+    status: 504,
+    code: 'gateway_timeout',
+    message: 'The app did not answer in time.',
+    headers: {},
+  };
+  await report(error, mapped, context);
+  return jsonResponse(504, { error: mapped.code, message: mapped.message });
+}
+
+/**
+ * Tells the hook about a streamed answer the gateway ended (the runner fell silent or failed
+ * mid-stream); the client already has the status, so nothing else is sent.
+ *
+ * @param error - why the stream ended
+ * @param context - the request and hook
+ */
+export function reportBrokenStream(error: unknown, context: ErrorContext): Promise<void> {
+  const mapped: Mapped = { status: 502, code: 'stream_interrupted', message: '', headers: {} };
+  return report(error, mapped, context);
+}
+
+/**
+ * The request body is larger than `MAX_REQUEST_BODY_BYTES`: 413.
+ *
+ * @param limit - the limit in bytes
+ * @returns the response
+ */
+export function payloadTooLargeResponse(limit: number): Response {
+  return jsonResponse(413, {
+    error: 'payload_too_large',
+    message: `The request body is larger than ${limit} bytes.`,
+  });
+}
+
+/**
  * 403 for an authenticated user the vouching provider does not authorize.
  *
  * @param request - the request (an HTML page for a navigation, JSON otherwise)
