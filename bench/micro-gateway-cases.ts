@@ -69,19 +69,23 @@ function gatewayCase(
   path: string,
   tokens: (r: Rig) => string[],
 ): MicroCase {
-  let state: { r: Rig; requests: Request[] } | undefined;
+  let state: { r: Rig; tokens: string[] } | undefined;
+  // Requests are built per run: in workerd a Request (its signal, which the gateway watches)
+  // belongs to the request handler that made it and cannot be used from the next one.
+  const build = (list: string[]) => list.map((t) => request(path, t));
   return {
     name,
     describe,
     async prepare() {
       if (state !== undefined) return;
       const r = rig();
-      const requests = tokens(r).map((t) => request(path, t));
-      for (const req of requests) await mustPass(r, req);
-      state = { r, requests };
+      const list = tokens(r);
+      for (const req of build(list)) await mustPass(r, req);
+      state = { r, tokens: list };
     },
     async run(n) {
-      const { r, requests } = state!;
+      const { r } = state!;
+      const requests = build(state!.tokens);
       for (let i = 0; i < n; i++) await mustPass(r, requests[i % requests.length]!);
     },
   };
