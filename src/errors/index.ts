@@ -12,4 +12,5 @@ export { CloudApiError, type CloudErrorInit } from './cloud-api-error.js';
 export { ConfigError } from './config-error.js';
 export { isRejection, isUnavailable } from './guards.js';
 export { type InvalidRequestCode, InvalidRequestError } from './invalid-request-error.js';
+export { RateLimitedError } from './rate-limited-error.js';
 export { StorageUnavailableError } from './storage-unavailable-error.js';

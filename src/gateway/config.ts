@@ -8,6 +8,7 @@ import {
 } from '../kv-session/index.js';
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseResilience, type ResilienceConfig } from './resilience.js';
 import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
   type IdentitySettings,
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   readonly forwardCredentials: boolean;
   /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
   readonly corsOrigins: readonly string[];
+  /** Deadlines, stale-if-error, budgets, rate limiting, Server-Timing (see `resilience.ts`). */
+  readonly resilience: ResilienceConfig;
   /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
   readonly runner: RunnerLimits;
 }
@@ -116,6 +119,7 @@ export function parseConfig(env: object): ConfigResult {
   );
   const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
   const durableObject = attempt(() => parseDurableObject(env));
+  const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
@@ -124,6 +128,7 @@ export function parseConfig(env: object): ConfigResult {
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
     corsOrigins === undefined ||
+    resilience === undefined ||
     runner === undefined
   ) {
     return { ok: false, problems };
@@ -142,6 +147,7 @@ export function parseConfig(env: object): ConfigResult {
       forwardCredentials,
       corsOrigins,
       durableObject,
+      resilience,
       runner,
     },
   };

@@ -5,10 +5,12 @@ import {
   type ErrorFamily,
   type InvalidRequestCode,
   InvalidRequestError,
+  RateLimitedError,
 } from '../errors/index.js';
 import { withoutCredentialParams } from './credential-params.js';
 import { BACK, errorPage } from './error-pages.js';
 import { htmlResponse, prefersHtml } from './html.js';
+import { keyedId } from './observability.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
 /** What the gateway tells its `onError` hook: the detail the public body leaves out, never a token. */
@@ -21,7 +23,11 @@ export interface ErrorReport {
   readonly reason: string;
   readonly method: string;
   readonly path: string;
-  /** First 16 base64url chars of SHA-256(token), when a token was involved: enough to correlate, useless to replay. */
+  /**
+   * A short id of the token, when one was involved: HMAC-SHA-256 keyed from `SESSION_SECRET` when
+   * the gateway has its key (then nobody holding a leaked token can find it in logs), else the
+   * first 16 base64url chars of SHA-256(token). Enough to correlate, useless to replay.
+   */
   readonly tokenId?: string;
 }
 
@@ -33,6 +39,10 @@ export interface ErrorContext {
   readonly request: Request;
   /** The token the request carried, only to derive {@link ErrorReport.tokenId}. */
   readonly token?: string | undefined;
+  /** The key for a keyed {@link ErrorReport.tokenId} (derived from `SESSION_SECRET`). */
+  readonly tokenIdKey?: Promise<CryptoKey> | undefined;
+  /** The error may come from an auth provider: its message is not logged (see {@link describeProviderError}). */
+  readonly fromProviders?: boolean | undefined;
   readonly onError?: OnError | undefined;
   /** For 405: the methods the route allows. */
   readonly allow?: string | undefined;
@@ -226,6 +236,14 @@ export function isNavigation(request: Request): boolean {
 
 function mapError(error: unknown, context: ErrorContext): Mapped {
   if (!(error instanceof EdgeAuthError)) return internal();
+  if (error instanceof RateLimitedError) {
+    return {
+      status: 429,
+      code: 'rate_limited',
+      message: 'Too many requests. Retry later.',
+      headers: { 'Retry-After': String(Math.min(error.retryAfter, MAX_RETRY_AFTER_SECONDS)) },
+    };
+  }
   const family: ErrorFamily = error.family;
   switch (family) {
     case 'unavailable':
@@ -305,12 +323,13 @@ function retryAfter(error: EdgeAuthError): number {
 async function report(error: unknown, mapped: Mapped, context: ErrorContext): Promise<void> {
   const hook = context.onError;
   if (hook === undefined && mapped.status < 500) return;
-  const tokenId = context.token === undefined ? undefined : await hashTokenId(context.token);
+  const tokenId =
+    context.token === undefined ? undefined : await tokenIdOf(context.token, context.tokenIdKey);
   const entry: ErrorReport = {
     status: mapped.status,
     code: mapped.code,
     family: error instanceof EdgeAuthError ? error.family : 'internal',
-    reason: describeError(error),
+    reason: context.fromProviders === true ? describeProviderError(error) : describeError(error),
     method: context.request.method,
     path: new URL(context.request.url).pathname,
     ...(tokenId === undefined ? {} : { tokenId }),
@@ -325,7 +344,8 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
 
 /**
  * One line of detail about an error for logs: class, code and message (this package's messages
- * carry no tokens); never the stack or the cause chain.
+ * carry no tokens; transport errors name hosts, not credentials); never the stack or the cause
+ * chain. For errors that may come from another auth provider, use {@link describeProviderError}.
  *
  * @param error - anything thrown
  * @returns the description
@@ -334,6 +354,35 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
   const code = Reflect.get(error, 'code');
   return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
+}
+
+/**
+ * {@link describeError} for an error another auth provider may have thrown: class and code, and
+ * the message only for this package's own errors. Another provider's message may hold anything,
+ * a token included: it is never logged.
+ *
+ * @param error - anything thrown
+ * @returns the description
+ */
+export function describeProviderError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const code: unknown = Reflect.get(error, 'code');
+  const shownCode = typeof code === 'number' ? String(code) : typeof code === 'string' ? code : '';
+  // Names and codes are identifiers; anything else in them is shown as a placeholder.
+  const name = LOGGABLE_IDENTIFIER.test(error.name) ? error.name : 'Error';
+  const head = `${name}${shownCode === '' ? '' : ` [${LOGGABLE_IDENTIFIER.test(shownCode) ? shownCode : '?'}]`}`;
+  return error instanceof EdgeAuthError ? `${head}: ${error.message}` : head;
+}
+
+const LOGGABLE_IDENTIFIER = /^[A-Za-z0-9_.$-]{1,64}$/;
+
+async function tokenIdOf(token: string, key: Promise<CryptoKey> | undefined): Promise<string> {
+  if (key === undefined) return hashTokenId(token);
+  try {
+    return await keyedId(await key, token);
+  } catch {
+    return hashTokenId(token);
+  }
 }
 
 /**

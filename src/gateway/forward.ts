@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { assertNotBlocked, recordFailure } from './abuse.js';
 import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { hasCredentialParam } from './credential-params.js';
@@ -37,11 +38,19 @@ export async function forward(context: RouteContext): Promise<Response> {
     // A browser attaches the cookie to any site's form post; a bearer token it never sends on its own.
     assertSameOrigin(request, publicOriginOf(state.config, url) ?? url.origin, state.config.corsOrigins);
   }
+  const errorContext = {
+    request,
+    token: credentialToken(credential),
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    onError: context.onError,
+    fromProviders: true,
+  };
   let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
-    outcome = await authenticate(request, credential, state);
+    if (credential.kind !== 'none') assertNotBlocked(context);
+    outcome = await authenticate(request, credential, state, context.auth);
   } catch (error) {
-    return errorResponse(error, { request, token: credentialToken(credential), onError: context.onError });
+    return errorResponse(error, errorContext);
   }
   switch (outcome.kind) {
     case 'user': {
@@ -54,7 +63,9 @@ export async function forward(context: RouteContext): Promise<Response> {
     }
     case 'forbidden':
       return forbiddenResponse(request);
-    case 'anonymous':
+    case 'anonymous': {
+      const limited = await recordFailure(context, credential);
+      if (limited !== undefined) return errorResponse(limited, errorContext);
       return challengeResponse(request, {
         // A refused token is an API client's problem: a login page would not fix it.
         loginAvailable: state.cloud !== undefined && credential.kind !== 'token',
@@ -62,6 +73,7 @@ export async function forward(context: RouteContext): Promise<Response> {
         // A session cookie that no longer opens (expired, revoked, old secret) is cleared.
         cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
       });
+    }
   }
 }
 

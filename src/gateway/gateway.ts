@@ -35,9 +35,29 @@ export interface GatewayOptions {
   stores?: AuthStores;
 }
 
+/** The part of a Workers `ExecutionContext` the gateway uses. */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 /** A Workers module handler. */
 export interface Gateway {
-  fetch(request: Request, env: object): Promise<Response>;
+  /**
+   * @param ctx - the Worker's execution context: cache and session writes, and a logout's
+   *   background retries, run in `ctx.waitUntil` after the answer. Without it (Node, tests) they
+   *   still run, unawaited.
+   */
+  fetch(request: Request, env: object, ctx?: ExecutionContextLike): Promise<Response>;
+}
+
+/** `ctx.waitUntil`, bound; without a context, work is started and left to finish on its own. */
+function waitUntilOf(ctx: ExecutionContextLike | undefined): (promise: Promise<unknown>) => void {
+  if (ctx !== undefined && typeof ctx === 'object' && typeof ctx.waitUntil === 'function') {
+    return (promise) => ctx.waitUntil(promise.catch(() => {}));
+  }
+  return (promise) => {
+    promise.catch(() => {});
+  };
 }
 
 /**
@@ -63,6 +83,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     stores: options.stores,
   });
   return {
-    fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),
+    fetch: (request, env, ctx) =>
+      route(request, env, { load, fetch: transport, onError: options.onError, waitUntil: waitUntilOf(ctx) }),
   };
 }

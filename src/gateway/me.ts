@@ -1,3 +1,4 @@
+import { assertNotBlocked, recordFailure } from './abuse.js';
 import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
@@ -14,21 +15,32 @@ export async function me(context: RouteContext): Promise<Response> {
   const { request, state } = context;
   const credential = await credentialOrRefusal(context);
   if (credential instanceof Response) return credential;
+  const errorContext = {
+    request,
+    token: credentialToken(credential),
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    onError: context.onError,
+    fromProviders: true,
+  };
   try {
-    const outcome = await authenticate(request, credential, state);
+    if (credential.kind !== 'none') assertNotBlocked(context);
+    const outcome = await authenticate(request, credential, state, context.auth);
     switch (outcome.kind) {
       case 'user':
         return jsonResponse(200, { user: outcome.user });
       case 'forbidden':
         return forbiddenResponse();
-      case 'anonymous':
+      case 'anonymous': {
+        const limited = await recordFailure(context, credential);
+        if (limited !== undefined) return errorResponse(limited, errorContext);
         return challengeResponse(request, {
           loginAvailable: false,
           refusedToken: credential.kind === 'token',
           cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
         });
+      }
     }
   } catch (error) {
-    return errorResponse(error, { request, token: credentialToken(credential), onError: context.onError });
+    return errorResponse(error, errorContext);
   }
 }

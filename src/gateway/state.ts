@@ -1,6 +1,7 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
+import { LruMap } from '../kv-session/lru.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
@@ -11,8 +12,9 @@ import {
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeError } from './error-response.js';
+import { describeError, describeProviderError } from './error-response.js';
 import { IdentitySigner } from './identity-signer.js';
+import { deriveLogKey, FailureCounters } from './observability.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -25,8 +27,21 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
+  readonly observability: Observability;
   /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
   readonly signer: IdentitySigner | undefined;
+}
+
+/** What the gateway keeps per isolate to make failures visible. */
+export interface Observability {
+  /** HMAC key for token and client ids in logs, derived once from `SESSION_SECRET`. */
+  readonly logKey: () => Promise<CryptoKey>;
+  readonly failures: FailureCounters;
+  /** Client id -> until when failed authentications are refused at once (rate limit hit). */
+  readonly blocked: LruMap<string, number>;
+  /** The last deep health answer, reused for a few seconds (a public route must not amplify traffic). */
+  deepHealth?: { readonly at: number; readonly body: Record<string, unknown> };
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -97,6 +112,8 @@ export function buildState(env: object, options: StateOptions): StateResult {
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
           ...cacheSettings(config, options.cloudCache, options.stores),
+          cloudDeadlineMs: config.resilience.cloudDeadlineMs,
+          unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onCloudError ?? logCloudError,
@@ -118,8 +135,23 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      observability: createObservability(config.sessionSecret),
       signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
+  };
+}
+
+const BLOCKED_CLIENTS_MAX = 10_000;
+
+function createObservability(sessionSecret: string): Observability {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    logKey: () => {
+      key ??= deriveLogKey(sessionSecret);
+      return key;
+    },
+    failures: new FailureCounters(),
+    blocked: new LruMap(BLOCKED_CLIENTS_MAX),
   };
 }
 
@@ -148,7 +180,7 @@ function cacheSettings(
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
     ...(stores && { stores }),
-    ...(cloudCache !== undefined && { cache: cloudCache }),
+    cache: { graceMs: config.resilience.graceSeconds * 1000, ...cloudCache },
   };
 }
 
@@ -158,7 +190,7 @@ function logProviderError(error: unknown, providerName: string, operation: strin
       gateway: 'provider_error',
       provider: providerName,
       operation,
-      reason: describeError(error),
+      reason: describeProviderError(error),
     }),
   );
 }
@@ -168,6 +200,7 @@ const logCloudError: CloudErrorHandler = (error, context) => {
     JSON.stringify({
       gateway: 'cloud_provider_error',
       operation: context.operation,
+      // Our own provider's failures (Cloud, KV): their messages carry no tokens.
       reason: describeError(error),
     }),
   );

@@ -25,6 +25,7 @@ import {
 } from './verify-answers.js';
 import {
   type GetOptions,
+  type LoadInfo,
   type LoadResult,
   type ResolvedOptions,
   resolveOptions,
@@ -109,7 +110,11 @@ export class VerifyCache<V> {
    *   status and code for a cached rejection; whatever `load` threw otherwise (after a grace
    *   answer was considered); TypeError for a bad argument.
    */
-  async get(token: string, load: () => Promise<LoadResult<V>>, options?: GetOptions): Promise<V> {
+  async get(
+    token: string,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
+    options?: GetOptions,
+  ): Promise<V> {
     return (await this.getVerified(token, load, options)).value;
   }
 
@@ -121,14 +126,17 @@ export class VerifyCache<V> {
    */
   async getVerified(
     token: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options?: GetOptions,
   ): Promise<VerifiedAnswer<V>> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
     // A polled feed (a Durable Object's revocation version) is asked before any cached answer is trusted.
     if (this.#o.pollFeed && this.revocations.syncDue) await this.revocations.sync();
     const hit = typeof token === 'string' ? this.#fromL1(token) : undefined;
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      options?.onSource?.('l1');
+      return hit;
+    }
     const hash = await hashToken(token);
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     const stale = this.#l1.peek(token);
@@ -164,7 +172,7 @@ export class VerifyCache<V> {
   async #coalesced(
     token: string,
     hash: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
     stale: L1Entry<V> | undefined,
   ): Promise<V> {
@@ -231,7 +239,7 @@ export class VerifyCache<V> {
   async #miss(
     token: string,
     hash: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
     stale: L1Entry<V> | undefined,
   ): Promise<V> {
@@ -241,19 +249,15 @@ export class VerifyCache<V> {
       const [state, stored] = await Promise.all([this.revocations.check(hash), this.#readKv(hash)]);
       // The second check catches a revocation made in this isolate while KV was being read.
       if (state === 'revoked' || this.#isRevoked(hash)) throw this.#revoked(hash);
-      if (state === 'unknown') {
-        // A strongly consistent marks store that cannot answer is an outage: Cloud does not know
-        // about a logout recorded there, so it may not decide instead.
-        if (this.revocations.authoritative) {
-          throw new StorageUnavailableError('The revocation store could not be read');
-        }
-        // Eventually consistent marks could not be read: trust no cached answer, ask the authority.
-        graceCandidate = undefined;
-      } else if (stored) {
+      // Revocation could not be read (KV down or past its deadline): whatever Cloud would say, a
+      // logout here might be missed. An outage, never an admit.
+      if (state === 'unknown') throw new StorageUnavailableError('The revocation state could not be read');
+      if (stored) {
         const now = this.#now();
         if (isFresh(stored, now, this.#policy)) {
           this.#remember(token, hash, stored, now);
           if (stored.kind === 'ok') this.#stats.kvHits++;
+          options?.onSource?.('kv');
           return this.#answer(stored);
         }
         if (stored.kind === 'ok' && (!graceCandidate || stored.storedAt > graceCandidate.storedAt)) {
@@ -267,19 +271,20 @@ export class VerifyCache<V> {
   async #load(
     token: string,
     hash: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
     grace: Answer<V> | undefined,
   ): Promise<V> {
     this.#stats.loads++;
     let result: LoadResult<V>;
     try {
-      result = await load();
+      result = await load({ known: grace?.kind === 'ok', tokenHash: hash });
     } catch (error) {
       if (isRejection(error)) await this.#storeNegative(token, hash, error, options);
       else if (isUnavailable(error) && grace?.kind === 'ok' && !this.#isRevoked(hash)) {
         if (graceAllows(grace, this.#now(), this.#o.graceMs)) {
           this.#stats.graceHits++;
+          options?.onSource?.('grace');
           return grace.value;
         }
       }
@@ -294,6 +299,7 @@ export class VerifyCache<V> {
     // A revocation that landed while the load was in flight wins.
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     await this.#storePositive(token, hash, value, expiresAt?.getTime(), options);
+    options?.onSource?.('load');
     return value;
   }
 

@@ -49,4 +49,5 @@ export {
 } from './rbac.js';
 export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
 export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
+export type { EndSessionOptions, RevocationOutcome } from './session.js';
 export type { CloudCallbackResult } from './sso.js';

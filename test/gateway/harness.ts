@@ -39,6 +39,10 @@ export interface Harness {
   readonly reports: ErrorReport[];
   /** Sends one request to the gateway (no cookies, no redirects followed). */
   send(path: string, init?: RequestInit): Promise<Response>;
+  /** The execution context every request gets: `waitUntil` collects the work run after answers. */
+  readonly ctx: { waitUntil(promise: Promise<unknown>): void };
+  /** Waits for the work the gateway left to `waitUntil` so far (cache writes, logout retries). */
+  settle(): Promise<void>;
   browser(): Browser;
 }
 
@@ -122,8 +126,13 @@ export function createHarness(
     AUTH_KV: kv,
     ...env,
   };
+  const background: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void background.push(promise) };
   const send = (path: string, init?: RequestInit) =>
-    gateway.fetch(new Request(new URL(path, GATEWAY), init), fullEnv);
+    gateway.fetch(new Request(new URL(path, GATEWAY), init), fullEnv, ctx);
+  const settle = async () => {
+    while (background.length > 0) await Promise.allSettled(background.splice(0));
+  };
   return {
     emulator,
     gateway,
@@ -131,6 +140,8 @@ export function createHarness(
     received,
     reports,
     send,
+    ctx,
+    settle,
     browser: () => new Browser(send, emulator),
   };
 }
