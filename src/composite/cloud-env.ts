@@ -60,6 +60,8 @@ export type CloudProviderFactory = (config: CloudProviderConfig) => IMastraAuthP
 export interface CloudSettings {
   /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
   serviceTokens: string[];
+  /** `SESSION_SECRET`, when set (also keys the service tokens' sign-in cookie). */
+  sessionSecret?: string;
   /** Present when `MASTRA_CLOUD_API_URL` is set. */
   cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret'>;
 }
@@ -81,7 +83,9 @@ export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
     (token, index, all): token is string => token !== undefined && all.indexOf(token) === index,
   );
   const apiUrl = read('MASTRA_CLOUD_API_URL');
-  if (apiUrl === undefined) return { serviceTokens };
+  const sessionSecret = read('SESSION_SECRET');
+  if (apiUrl === undefined)
+    return sessionSecret === undefined ? { serviceTokens } : { serviceTokens, sessionSecret };
 
   const projectId = read('PROJECT_ID');
   if (projectId === undefined) {
@@ -91,9 +95,9 @@ export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
   const callback = read('MASTRA_CLOUD_CALLBACK_URL');
   const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl };
   if (callback !== undefined) cloud.callbackUrl = httpUrl(callback, 'MASTRA_CLOUD_CALLBACK_URL');
-  const sessionSecret = read('SESSION_SECRET');
-  if (sessionSecret !== undefined) cloud.sessionSecret = sessionSecret;
-  return { serviceTokens, cloud };
+  if (sessionSecret === undefined) return { serviceTokens, cloud };
+  cloud.sessionSecret = sessionSecret;
+  return { serviceTokens, sessionSecret, cloud };
 }
 
 function httpUrl(value: string, setting: string): string {

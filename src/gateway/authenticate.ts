@@ -12,6 +12,8 @@ export type AuthOutcome =
   | {
       readonly kind: 'user';
       readonly user: ForwardedUser;
+      /** The user object the composite returned, for its RBAC methods. */
+      readonly principal: unknown;
       readonly credential: Credential;
       /** The session handle to slide (`refreshSession`), when the session cookie is due. */
       readonly refreshHandle: string | null;
@@ -87,7 +89,7 @@ export async function authenticate(
   if (user === null || user === undefined) return { kind: 'anonymous', credential };
   if ((await state.auth.authorizeUser(user, minimal)) !== true) return { kind: 'forbidden', credential };
   const refreshHandle = state.cloud?.sessionRefreshHandle(user) ?? null;
-  return { kind: 'user', user: forwardedUser(user, state), credential, refreshHandle };
+  return { kind: 'user', user: forwardedUser(user, state), principal: user, credential, refreshHandle };
 }
 
 /** Forwarded users of the built-in providers, by the user object they were made from. */

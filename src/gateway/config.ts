@@ -9,6 +9,7 @@ import {
 import { assertSessionSecret } from '../provider/index.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
 import { parseResilience, type ResilienceConfig } from './resilience.js';
+import { parseRoutePermissions, type RoutePermissionRule } from './route-permissions.js';
 import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
   type IdentitySettings,
@@ -40,6 +41,8 @@ export interface GatewayConfig {
   readonly upstream: Upstream;
   readonly sessionSecret: string;
   readonly publicPaths: readonly PublicPathRule[];
+  /** `ROUTE_PERMISSIONS`: per-route permissions the gateway enforces (403 when missing). */
+  readonly routePermissions: readonly RoutePermissionRule[];
   /** `false` only for local http development: drops `Secure` and the `__Host-` prefix. */
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
@@ -93,6 +96,7 @@ export function parseConfig(env: object): ConfigResult {
   const upstream = attempt(() => parseUpstream(env));
   const sessionSecret = attempt(() => assertSessionSecret(read(env, 'SESSION_SECRET')));
   const publicPaths = attempt(() => parsePublicPaths(read(env, 'PUBLIC_PATHS')));
+  const routePermissions = attempt(() => parseRoutePermissions(read(env, 'ROUTE_PERMISSIONS')));
   const cookieSecure = attempt(() =>
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
@@ -125,6 +129,7 @@ export function parseConfig(env: object): ConfigResult {
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
+    routePermissions === undefined ||
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
     corsOrigins === undefined ||
@@ -140,6 +145,7 @@ export function parseConfig(env: object): ConfigResult {
       upstream,
       sessionSecret,
       publicPaths,
+      routePermissions,
       cookieSecure,
       kv,
       publicOrigin,

@@ -16,7 +16,10 @@ import { isPublicPath } from './public-paths.js';
 import { relay } from './relay.js';
 import { limitRequestBody } from './request-body.js';
 import { privateAnswer } from './response-headers.js';
+import { jsonResponse } from './responses.js';
+import { requiredPermissions } from './route-permissions.js';
 import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
+import type { GatewayState } from './state.js';
 
 /**
  * Every request outside `/auth/*`: public paths go to the runner without identity; everything
@@ -31,7 +34,9 @@ import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
 export async function forward(context: RouteContext): Promise<Response> {
   const { request, url, state } = context;
   assertOneCredentialPlace(request, url);
-  if (isPublicPath(state.config.publicPaths, url.pathname)) return send(context, null);
+  const required = requiredPermissions(state.routePermissions, request.method, url.pathname);
+  if (required.length === 0 && isPublicPath(state.config.publicPaths, url.pathname))
+    return send(context, null);
   const credential = await credentialOrRefusal(context);
   if (credential instanceof Response) return credential;
   if (credential.kind === 'session' && isUnsafeMethod(request.method)) {
@@ -54,6 +59,19 @@ export async function forward(context: RouteContext): Promise<Response> {
   }
   switch (outcome.kind) {
     case 'user': {
+      if (required.length > 0) {
+        let missing: readonly string[] | undefined;
+        try {
+          missing = await firstMissing(state, outcome.principal, required);
+        } catch (error) {
+          return errorResponse(error, {
+            request,
+            token: credentialToken(credential),
+            onError: context.onError,
+          });
+        }
+        if (missing !== undefined) return missingPermissionResponse(missing);
+      }
       if (outcome.refreshHandle === null) return privateAnswer(await send(context, outcome.user), []);
       const [response, cookies] = await Promise.all([
         send(context, outcome.user),
@@ -75,6 +93,26 @@ export async function forward(context: RouteContext): Promise<Response> {
       });
     }
   }
+}
+
+/** The first permission group (any-of) the user meets none of, or `undefined` when all are met. */
+async function firstMissing(
+  state: GatewayState,
+  principal: unknown,
+  required: ReadonlyArray<readonly string[]>,
+): Promise<readonly string[] | undefined> {
+  for (const group of required) {
+    if ((await state.auth.hasAnyPermission(principal, [...group])) !== true) return group;
+  }
+  return undefined;
+}
+
+/** 403 for an authenticated user without a route's permission (as Mastra's own message says it). */
+function missingPermissionResponse(group: readonly string[]): Response {
+  return jsonResponse(403, {
+    error: 'forbidden',
+    message: `Missing required permission: ${group.join(' or ')}`,
+  });
 }
 
 /**

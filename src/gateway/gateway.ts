@@ -1,8 +1,17 @@
 import type { ProviderErrorHandler } from '../composite/index.js';
 import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import type { ProviderErrorHandler as CloudErrorHandler, ProviderCacheOptions } from '../provider/index.js';
+import type {
+  ProviderErrorHandler as CloudErrorHandler,
+  ProviderCacheOptions,
+  RoleMapping,
+} from '../provider/index.js';
 import type { OnError } from './error-response.js';
+import {
+  checkRoutePermissions,
+  parseRoutePermissions,
+  type RoutePermissionInput,
+} from './route-permissions.js';
 import { route } from './routes.js';
 import { stateCache } from './state.js';
 
@@ -28,6 +37,16 @@ export interface GatewayOptions {
    * slowdown of every request. Default: the provider's defaults (60 s positive TTL).
    */
   cloudCache?: ProviderCacheOptions | 'off';
+  /**
+   * Per-route permissions, added to the `ROUTE_PERMISSIONS` variable: its syntax as a string
+   * (`'POST /api/agents/*=agents:execute'`), or rules. A request that matches a rule needs one of
+   * its permissions (every matching rule must be met), else 403 JSON; public paths with a rule
+   * need a user too. Permissions come from the composite's RBAC (with Cloud on: the Cloud role
+   * mapping, service tokens as `api`).
+   */
+  routePermissions?: string | readonly RoutePermissionInput[];
+  /** Replaces the default Cloud role mapping (CONTRACT 4b) of the gateway's RBAC. */
+  roleMapping?: RoleMapping;
   /**
    * Where the Cloud provider keeps shared state, for a gateway run outside Workers (e.g. in Node
    * with `redisStores` from `mastra-edge-auth/node`). Roles set here override `AUTH_KV` and `AUTH_DO`.
@@ -67,6 +86,7 @@ function waitUntilOf(ctx: ExecutionContextLike | undefined): (promise: Promise<u
  *
  * @param options - see {@link GatewayOptions}
  * @returns the module handler: `export default createGateway()`
+ * @throws ConfigError (setting `routePermissions`) for a malformed `routePermissions` option
  * @example
  * // worker.ts
  * import { createGateway } from './src/gateway/index.js';
@@ -74,12 +94,19 @@ function waitUntilOf(ctx: ExecutionContextLike | undefined): (promise: Promise<u
  */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const transport: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const rules = options.routePermissions;
+  const routePermissions =
+    typeof rules === 'string'
+      ? parseRoutePermissions(rules, 'routePermissions')
+      : checkRoutePermissions(rules ?? []);
   const load = stateCache({
     fetch: options.fetch,
     userAuth: options.userAuth,
     onProviderError: options.onProviderError,
     onCloudError: options.onCloudError,
     cloudCache: options.cloudCache,
+    roleMapping: options.roleMapping,
+    routePermissions,
     stores: options.stores,
   });
   return {

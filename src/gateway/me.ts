@@ -3,10 +3,27 @@ import { authenticate, credentialOrRefusal, credentialToken } from './authentica
 import type { RouteContext } from './context.js';
 import { challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
 import { jsonResponse } from './responses.js';
+import type { GatewayState } from './state.js';
+
+/** The user's roles and permissions from the composite's RBAC; none when it could not answer. */
+async function access(
+  state: GatewayState,
+  principal: unknown,
+): Promise<{ roles?: string[]; permissions?: string[] }> {
+  try {
+    const [roles, permissions] = await Promise.all([
+      state.auth.getRoles(principal),
+      state.auth.getPermissions(principal),
+    ]);
+    return { roles, permissions };
+  } catch {
+    return {};
+  }
+}
 
 /**
  * `GET /auth/me`: the signed-in user as the runner would see it (`{ user: { id, email, name,
- * role, ... } }`, never a token), or 401 (never a redirect: this is an API).
+ * role, ... }, roles, permissions }`, never a token), or 401 (never a redirect: this is an API).
  *
  * @param context - the route context
  * @returns 200, 401 (clearing a dead session cookie), 403, or the mapped error
@@ -27,7 +44,7 @@ export async function me(context: RouteContext): Promise<Response> {
     const outcome = await authenticate(request, credential, state, context.auth);
     switch (outcome.kind) {
       case 'user':
-        return jsonResponse(200, { user: outcome.user });
+        return jsonResponse(200, { user: outcome.user, ...(await access(state, outcome.principal)) });
       case 'forbidden':
         return forbiddenResponse();
       case 'anonymous': {

@@ -9,12 +9,14 @@ import {
   DEV_COOKIE_NAMES,
   MastraCloudAuthProvider,
   type ProviderCacheOptions,
+  type RoleMapping,
   SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
 import { describeError, describeProviderError } from './error-response.js';
 import { IdentitySigner } from './identity-signer.js';
 import { deriveLogKey, FailureCounters } from './observability.js';
+import type { RoutePermissionRule } from './route-permissions.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -27,6 +29,8 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** `ROUTE_PERMISSIONS` plus the `routePermissions` option: what each route needs. */
+  readonly routePermissions: readonly RoutePermissionRule[];
   /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
   readonly observability: Observability;
   /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
@@ -61,6 +65,10 @@ export interface StateOptions {
   readonly onCloudError?: CloudErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Replaces the default Cloud role mapping (see `GatewayOptions.roleMapping`). */
+  readonly roleMapping?: RoleMapping | undefined;
+  /** Rules from the `routePermissions` option, added to `ROUTE_PERMISSIONS`. */
+  readonly routePermissions?: readonly RoutePermissionRule[] | undefined;
   /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
   readonly stores?: AuthStores | undefined;
 }
@@ -121,7 +129,10 @@ export function buildState(env: object, options: StateOptions): StateResult {
         return cloud;
       },
       onError: options.onProviderError ?? logProviderError,
+      // The gateway's logout calls the session methods whatever the providers.
+      hideMissing: false,
       ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
+      ...(options.roleMapping !== undefined && { roleMapping: options.roleMapping }),
     });
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, problems: [error] };
@@ -135,6 +146,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      routePermissions: [...config.routePermissions, ...(options.routePermissions ?? [])],
       observability: createObservability(config.sessionSecret),
       signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },

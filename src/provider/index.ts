@@ -9,6 +9,12 @@
 
 export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from '../kv-session/index.js';
 export {
+  DEFAULT_CLOUD_ROLE_MAPPING,
+  type RoleMapping,
+  resolvePermissionsFromMapping,
+} from '../policy/permissions.js';
+export { MastraRBACCloud, type MastraRBACCloudOptions } from './cloud-rbac.js';
+export {
   type CookieKind,
   type CookieOptions,
   clearProviderCookie,
@@ -44,6 +50,7 @@ export {
   hasAllPermissions,
   hasAnyPermission,
   hasPermission,
+  matchesPermission,
   permissionMatches,
   rolesOf,
 } from './rbac.js';

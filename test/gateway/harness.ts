@@ -11,7 +11,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type CloudEmulator, createCloudEmulator, type EmulatorUser } from '../../src/testing/index.js';
 
 export const GATEWAY = 'https://gw.example';
 export const CLOUD = 'https://cloud.example';
@@ -56,10 +56,11 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & {
+  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping' | 'userAuth'> & {
     tokenTtlSeconds?: number;
     autoApprove?: boolean;
     emulator?: CloudEmulator;
+    users?: EmulatorUser[];
     /** Answers in place of the recording runner (requests are still logged, without their body). */
     runner?: (request: Request) => Promise<Response>;
   } = {},
@@ -68,6 +69,7 @@ export function createHarness(
     tokenTtlSeconds,
     autoApprove,
     emulator: sharedEmulator,
+    users,
     runner: customRunner,
     ...gatewayOptions
   } = options;
@@ -78,6 +80,7 @@ export function createHarness(
       projectId: PROJECT_ID,
       ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
       ...(autoApprove !== undefined && { autoApprove }),
+      ...(users !== undefined && { users }),
     });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
