@@ -63,6 +63,19 @@ export function toForwardedUser(user: unknown): ForwardedUser {
  * decodeUserHeader(encodeUserHeader({ id: 'u1' })); // { id: 'u1' }
  */
 export function encodeUserHeader(user: ForwardedUser): string {
+  // A forwarded user is never changed once built, and the gateway reuses the one of a cached
+  // identity (see `forwardedUser` in authenticate.ts): its header is encoded once.
+  let encoded = encodedHeaders.get(user);
+  if (encoded === undefined) {
+    encoded = encodeOnce(user);
+    encodedHeaders.set(user, encoded);
+  }
+  return encoded;
+}
+
+const encodedHeaders = new WeakMap<ForwardedUser, string>();
+
+function encodeOnce(user: ForwardedUser): string {
   const { metadata, ...rest } = user;
   if (metadata !== undefined) {
     try {
@@ -93,8 +106,12 @@ export function decodeUserHeader(value: string): unknown {
 }
 
 function base64url(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  // JSON in printable ASCII is its own UTF-8 "binary string"; anything else goes through the bytes.
+  let binary = text;
+  if (!PRINTABLE_ASCII.test(text)) {
+    binary = '';
+    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  }
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

@@ -70,6 +70,7 @@ export {
   revocationWindowMs,
   storesFromKv,
 } from './stores.js';
+export type { VerifiedAnswer } from './token-l1.js';
 export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-states.js';
 export { TOKEN_REVOKED_CODE } from './verify-answers.js';
 export { VerifyCache } from './verify-cache.js';
