@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/index.js';
 import { parseHttpUrl } from '../http/url.js';
 import { asKVStore, type KVStore } from '../kv-session/index.js';
-import { assertSessionSecret } from '../provider/index.js';
+import { assertSessionSecret } from '../policy/session-secret.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
-import { MAX_RETURN_TO_LENGTH } from '../provider/index.js';
+import { MAX_RETURN_TO_LENGTH } from '../policy/return-to.js';
 import type { RouteContext } from './context.js';
 import { notFoundResponse } from './error-response.js';
 import { singleParam } from './query.js';

@@ -1,13 +1,11 @@
 import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
+import { cookieName, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
 import {
   type ProviderErrorHandler as CloudErrorHandler,
-  cookieName,
-  DEV_COOKIE_NAMES,
   MastraCloudAuthProvider,
   type ProviderCacheOptions,
-  SECURE_COOKIE_NAMES,
 } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
 import { describeError } from './error-response.js';

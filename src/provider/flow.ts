@@ -3,9 +3,11 @@ import type { CloudExchangeParams, CloudExchangeResult, MastraCloudClient } from
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
 import { hashToken } from '../kv-session/hash.js';
-import { clearProviderCookie, cookieName, providerCookie, readCookie } from './cookies.js';
-import { createPkcePair, isValidCodeVerifier } from './pkce.js';
-import { safeReturnTo } from './return-to.js';
+import { cookieName } from '../policy/cookie-names.js';
+import { isValidCodeVerifier } from '../policy/pkce.js';
+import { safeReturnTo } from '../policy/return-to.js';
+import { clearProviderCookie, providerCookie, readCookie } from './cookies.js';
+import { createPkcePair } from './pkce.js';
 import type { OpenedPayload, Sealer } from './seal.js';
 import { type SealedSession, sealSession } from './session-cookie.js';
 import type { UsedStateLedger } from './used-state.js';

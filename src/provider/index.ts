@@ -7,15 +7,11 @@
  * @module
  */
 export {
-  type CookieKind,
   type CookieOptions,
   clearProviderCookie,
-  cookieName,
-  DEV_COOKIE_NAMES,
   MAX_COOKIE_BYTES,
   providerCookie,
   readCookie,
-  SECURE_COOKIE_NAMES,
   serializeCookie,
 } from './cookies.js';
 export { createMastraCloudAuthProvider, type MastraCloudProviderConfig } from './factory.js';
@@ -36,7 +32,7 @@ export {
   type ProviderErrorContext,
   type ProviderErrorHandler,
 } from './options.js';
-export { computeS256Challenge, createPkcePair, isValidCodeVerifier, type PkcePair } from './pkce.js';
+export { computeS256Challenge, createPkcePair, type PkcePair } from './pkce.js';
 export { MastraCloudAuthProvider } from './provider.js';
 export {
   hasAllPermissions,
@@ -45,7 +41,6 @@ export {
   permissionMatches,
   rolesOf,
 } from './rbac.js';
-export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
-export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
+export { Sealer, type SealPurpose } from './seal.js';
 export type { CloudCallbackResult } from './sso.js';
 export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';

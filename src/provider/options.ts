@@ -1,7 +1,7 @@
 import { MastraCloudClient } from '../cloud-fetch/index.js';
 import { asKVStore, type Clock, type Coalesce, type KVStore, systemClock } from '../kv-session/index.js';
 import type { PathRule } from '../mastra/interfaces.js';
-import { assertSessionSecret } from './seal.js';
+import { assertSessionSecret } from '../policy/session-secret.js';
 
 /** Where a failure the provider absorbed happened (never carries a token or a value). */
 export interface ProviderErrorContext {

@@ -1,4 +1,5 @@
 import { base64url } from 'jose';
+import { isValidCodeVerifier } from '../policy/pkce.js';
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
 export interface PkcePair {
@@ -7,14 +8,6 @@ export interface PkcePair {
   /** `BASE64URL(SHA-256(verifier))`, sent to Cloud in the login URL. */
   challenge: string;
   method: 'S256';
-}
-
-/** RFC 7636 section 4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`. */
-const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-/** True when `value` is a syntactically valid PKCE code verifier (RFC 7636 section 4.1). */
-export function isValidCodeVerifier(value: unknown): value is string {
-  return typeof value === 'string' && VERIFIER_PATTERN.test(value);
 }
 
 /**

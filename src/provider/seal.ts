@@ -1,5 +1,5 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import { ConfigError } from '../errors/index.js';
+import { assertSessionSecret } from '../policy/session-secret.js';
 
 /**
  * What a sealed value is for. Each purpose has its own derived key (HKDF `info`) and is also
@@ -9,9 +9,6 @@ export type SealPurpose = 'login-flow' | 'session';
 
 /** A payload as it comes out of {@link Sealer.open}: unvalidated claims, to be checked by the caller. */
 export type OpenedPayload = Readonly<Record<string, unknown>>;
-
-/** The minimum `SESSION_SECRET` length, in UTF-8 bytes (256 bits of key material at best). */
-export const MIN_SESSION_SECRET_BYTES = 32;
 
 /** A sealed value longer than this is refused unopened (a cookie cannot be larger anyway). */
 const MAX_SEALED_LENGTH = 4096;
@@ -25,26 +22,6 @@ const ALGORITHMS = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorith
 // Keys are derived once per isolate and per (secret, purpose). Only resolved CryptoKeys are kept,
 // never a pending promise: in workerd a promise created by another request must not be awaited.
 const keyCache = new Map<string, CryptoKey>();
-
-/**
- * Checks a session secret and returns it.
- *
- * @param secret - the `SESSION_SECRET` value
- * @returns the secret, unchanged
- * @throws ConfigError (setting `SESSION_SECRET`) when it is missing, not a string or shorter than 32 bytes
- */
-export function assertSessionSecret(secret: unknown): string {
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw new ConfigError('SESSION_SECRET', 'SESSION_SECRET is missing: set it to at least 32 random bytes');
-  }
-  if (new TextEncoder().encode(secret).byteLength < MIN_SESSION_SECRET_BYTES) {
-    throw new ConfigError(
-      'SESSION_SECRET',
-      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_BYTES} bytes`,
-    );
-  }
-  return secret;
-}
 
 /**
  * Seals and opens small JSON payloads (compact JWE, `dir` + `A256GCM`) with a key derived from

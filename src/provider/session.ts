@@ -1,8 +1,9 @@
 import { CloudApiError, isRejection } from '../errors/index.js';
 import type { Session } from '../mastra/interfaces.js';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
+import { cookieName } from '../policy/cookie-names.js';
 import { type ProviderContext, verifyUser } from './context.js';
-import { clearProviderCookie, cookieName, readCookie } from './cookies.js';
+import { clearProviderCookie, readCookie } from './cookies.js';
 import { openSession, type SessionClaims, sealSession } from './session-cookie.js';
 
 /**

@@ -1,9 +1,9 @@
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cookieName } from '../../src/policy/cookie-names.js';
 import {
   clearProviderCookie,
-  cookieName,
   MAX_COOKIE_BYTES,
   providerCookie,
   readCookie,

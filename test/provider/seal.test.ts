@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { EncryptJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import { assertSessionSecret, Sealer } from '../../src/provider/seal.js';
+import { assertSessionSecret } from '../../src/policy/session-secret.js';
+import { Sealer } from '../../src/provider/seal.js';
 
 const SECRET = 'seal-test-secret-0123456789abcdefghij';
 const NOW = new Date('2030-01-01T00:00:00Z');
