@@ -13,7 +13,8 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_L1_MAX_ENTRIES, VerifyCache } from '../src/kv-session/index.js';
+import { VerifyCache } from '../src/kv-session/index.js';
+import { DEFAULT_L1_MAX_ENTRIES } from '../src/kv-session/limits.js';
 import { positiveInt } from './args.js';
 import { median } from './stats.js';
 

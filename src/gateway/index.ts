@@ -5,14 +5,7 @@
  * @see DESIGN.md "The gateway", "Failure semantics"
  * @module
  */
-export {
-  type CloudSettings,
-  type ConfigResult,
-  type GatewayConfig,
-  parseConfig,
-  type Upstream,
-} from './config.js';
-export { type ErrorReport, hashTokenId, type OnError } from './error-response.js';
+export type { ErrorReport, OnError } from './error-response.js';
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export { decodeUserHeader, type ForwardedUser, USER_HEADER, USER_ID_HEADER } from './identity.js';
 export { AUTH_ROUTES } from './routes.js';

@@ -4,15 +4,8 @@ import {
   type MastraCloudClient,
   parseUserData,
 } from '../cloud-fetch/index.js';
-import {
-  type Clock,
-  DEFAULT_POSITIVE_TTL_MS,
-  hashToken,
-  SessionStore,
-  type StorageErrorHandler,
-  VerifyCache,
-} from '../kv-session/index.js';
-import { LruMap } from '../kv-session/lru.js';
+import { type Clock, SessionStore, type StorageErrorHandler, VerifyCache } from '../kv-session/index.js';
+import { DEFAULT_POSITIVE_TTL_MS, hashToken, LruMap } from '../kv-session/internal.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
 import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';

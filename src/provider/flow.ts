@@ -2,7 +2,7 @@ import { base64url } from 'jose';
 import type { CloudExchangeParams, CloudExchangeResult, MastraCloudClient } from '../cloud-fetch/index.js';
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
-import { hashToken } from '../kv-session/hash.js';
+import { hashToken } from '../kv-session/internal.js';
 import { cookieName } from '../policy/cookie-names.js';
 import { isValidCodeVerifier } from '../policy/pkce.js';
 import { safeReturnTo } from '../policy/return-to.js';

@@ -1,5 +1,5 @@
-import type { Clock } from '../kv-session/clock.js';
-import { LruMap } from '../kv-session/lru.js';
+import type { Clock } from '../kv-session/index.js';
+import { LruMap } from '../kv-session/internal.js';
 
 /**
  * A bounded, take-once hand-over between an async method and the synchronous one a Mastra server

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KEY_PREFIXES, type KVStore, storageKeyFor, VerifyCache } from '../../src/kv-session/index.js';
+import { type KVStore, VerifyCache } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES, storageKeyFor } from '../../src/kv-session/keys.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
   failingLoader,

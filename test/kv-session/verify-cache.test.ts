@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CloudApiError, InvalidRequestError } from '../../src/errors/index.js';
+import { VerifyCache } from '../../src/kv-session/index.js';
+import { storageKeyFor } from '../../src/kv-session/keys.js';
 import {
   DEFAULT_L1_TTL_MS,
   DEFAULT_NEGATIVE_TTL_MS,
   DEFAULT_POSITIVE_TTL_MS,
   KV_MIN_TTL_SECONDS,
-  storageKeyFor,
-  VerifyCache,
-} from '../../src/kv-session/index.js';
+} from '../../src/kv-session/limits.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
   deferred,
@@ -164,7 +164,7 @@ describe('VerifyCache: tiers and loader counts', () => {
 describe('VerifyCache.getByHash', () => {
   it('shares entries with get, keyed by the same hash', async () => {
     const { cache } = setup();
-    const { hashToken } = await import('../../src/kv-session/index.js');
+    const { hashToken } = await import('../../src/kv-session/hash.js');
     const load = okLoader();
     await cache.get(TOKEN, load);
     expect(await cache.getByHash(await hashToken(TOKEN), load)).toEqual(USER);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashToken, KEY_PREFIXES } from '../../src/kv-session/index.js';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
 import { KvUsedStateLedger, MemoryUsedStateLedger } from '../../src/provider/index.js';
 import { KVDouble, ManualClock } from '../../src/testing/index.js';
 
