@@ -1,5 +1,5 @@
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
-import { createMastraCloudAuthProvider } from '../provider/factory.js';
+import { createMastraCloudAuthProvider } from '../provider/index.js';
 import {
   type CloudAuthEnv,
   type CloudProviderConfig,

@@ -10,4 +10,5 @@ export { hashToken } from './hash.js';
 export { storageKey } from './keys.js';
 export { DEFAULT_POSITIVE_TTL_MS } from './limits.js';
 export { LruMap } from './lru.js';
+export { ManualClock } from './manual-clock.js';
 export { report } from './report.js';

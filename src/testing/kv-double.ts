@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { ManualClock } from '../kv-session/manual-clock.js';
-import type { KVPutOptions, KVStore } from '../kv-session/store.js';
+import type { KVPutOptions, KVStore } from '../kv-session/index.js';
+import { ManualClock } from '../kv-session/internal.js';
 
 export { ManualClock };
 
