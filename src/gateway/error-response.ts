@@ -2,9 +2,8 @@ import {
   CloudApiError,
   ConfigError,
   EdgeAuthError,
+  type ErrorCode,
   type ErrorFamily,
-  type InvalidRequestCode,
-  InvalidRequestError,
 } from '../errors/index.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
@@ -154,40 +153,41 @@ export function isNavigation(request: Request): boolean {
 
 function mapError(error: unknown, context: ErrorContext): Mapped {
   if (!(error instanceof EdgeAuthError)) return internal();
-  const family: ErrorFamily = error.family;
-  switch (family) {
-    case 'unavailable':
+  const code: ErrorCode = error.code;
+  const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
+  switch (code) {
+    case 'timeout':
+    case 'network_error':
+    case 'bad_response':
+    case 'redirect':
+    case 'cloud_unavailable':
+    case 'storage_unavailable':
       return {
         status: 503,
         code: 'temporarily_unavailable',
         message: 'Sign-in is temporarily unavailable. Retry later.',
         headers: { 'Retry-After': String(retryAfter(error)) },
       };
-    case 'misconfigured':
-      if (error instanceof ConfigError) {
-        return {
-          status: 500,
-          code: 'misconfigured',
-          message: `The gateway is misconfigured: check ${error.setting}.`,
-          headers: {},
-        };
-      }
+    case 'invalid_config':
+      return {
+        status: 500,
+        code: 'misconfigured',
+        message:
+          error instanceof ConfigError
+            ? `The gateway is misconfigured: check ${error.setting}.`
+            : 'The gateway is misconfigured.',
+        headers: {},
+      };
+    case 'invalid_project':
       return { status: 500, code: 'misconfigured', message: 'The gateway is misconfigured.', headers: {} };
-    case 'rejected':
-      if (error instanceof InvalidRequestError) return mapInvalidRequest(error, context);
-      if (error instanceof CloudApiError) return unauthorized('invalid_token');
-      return error.status >= 400 && error.status < 500
-        ? { status: error.status, code: 'rejected', message: 'The request was refused.', headers: {} }
-        : unauthorized('invalid_token');
-    default:
-      return assertNever(family);
-  }
-}
-
-function mapInvalidRequest(error: InvalidRequestError, context: ErrorContext): Mapped {
-  const code: InvalidRequestCode = error.code;
-  const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
-  switch (code) {
+    case 'invalid_token':
+    case 'token_expired':
+    case 'token_revoked':
+    case 'invalid_grant':
+    case 'cloud_rejected':
+      return unauthorized('invalid_token');
+    case 'not_implemented':
+      return { status: 501, code, message: 'Not implemented.', headers: {} };
     case 'invalid_request':
     case 'invalid_state':
     case 'invalid_redirect':

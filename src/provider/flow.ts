@@ -235,7 +235,7 @@ async function exchange(
         : 'Mastra Cloud refused the sign-in; sign in again';
     throw new CloudApiError(message, {
       status: error.status,
-      ...(error.code !== undefined && { code: error.code }),
+      ...(error.cloudCode !== undefined && { code: error.cloudCode }),
       ...(error.retryAfter !== undefined && { retryAfter: error.retryAfter }),
       cause: error,
     });

@@ -228,7 +228,7 @@ describe('emulator faults', () => {
     ],
     [
       { kind: 'ok_false', status: 503, code: 'busy' },
-      { status: 503, code: 'busy', family: 'unavailable' },
+      { status: 503, code: 'cloud_unavailable', cloudCode: 'busy', family: 'unavailable' },
     ],
     [
       { kind: 'ok_false', status: 401, code: 'invalid_token' },

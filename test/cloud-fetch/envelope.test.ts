@@ -48,7 +48,7 @@ describe('non-2xx answers', () => {
   it.each(cases)('HTTP %i (%s) -> %s', async (status, code, family) => {
     const client = setup(fail(status, code));
     const error = await cloudError(client.verifyToken(TOKEN));
-    expect(error).toMatchObject({ status, code, family, name: 'CloudApiError' });
+    expect(error).toMatchObject({ status, cloudCode: code, family, name: 'CloudApiError' });
     expect(error.message).toMatch(/^verify: /);
   });
 
@@ -114,7 +114,7 @@ describe('HTTP 200 with ok:false', () => {
   ];
   it.each(cases)('error.status %i (%s) -> %s with that status', async (status, code, family) => {
     const client = setup(fail(status, code, { httpStatus: 200 }));
-    expect(await cloudError(client.verifyToken(TOKEN))).toMatchObject({ status, code, family });
+    expect(await cloudError(client.verifyToken(TOKEN))).toMatchObject({ status, cloudCode: code, family });
   });
 
   it('without a usable error object is a 502 bad_response', async () => {

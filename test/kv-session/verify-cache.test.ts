@@ -309,7 +309,8 @@ describe('VerifyCache: negative caching and outages', () => {
     await rejectionOf(cache.get(TOKEN, load));
     expect(await rejectionOf(cache.get(TOKEN, load))).toMatchObject({
       status: 400,
-      code: 'invalid_authorization',
+      code: 'cloud_rejected',
+      cloudCode: 'invalid_authorization',
       family: 'rejected',
     });
     expect(load.calls).toBe(1);
