@@ -20,8 +20,8 @@ export interface CreateCloudAuthOptions {
   /** The app's own auth (`server.auth` before wiring), asked last. `null`/`undefined`: none. */
   userAuth?: IMastraAuthProvider | null;
   /**
-   * Builds the Cloud provider when `MASTRA_CLOUD_API_URL` is set. Required for now: the built-in
-   * default (`MastraCloudAuthProvider`) is not wired yet.
+   * Builds the Cloud provider when `MASTRA_CLOUD_API_URL` is set. Default: the built-in
+   * `MastraCloudAuthProvider` (`createMastraCloudAuthProvider`); replace it only to wrap or stub it.
    */
   cloudProviderFactory?: CloudProviderFactory;
   /** Extra options for the Cloud provider (`kv`, `cache`, `cookies`, `client`, ...), merged into its config. */
@@ -48,11 +48,11 @@ const RESERVED_CLOUD_OPTIONS = ['projectId', 'cloudBaseUrl', 'callbackUrl', 'ses
  * @param options - See {@link CreateCloudAuthOptions}.
  * @returns Always a `CompositeAuth`.
  * @throws ConfigError `PROJECT_ID` (Cloud on without it), `MASTRA_CLOUD_API_URL` /
- *   `MASTRA_CLOUD_CALLBACK_URL` (not an http(s) URL), `cloudProviderFactory` (Cloud on, no factory).
+ *   `MASTRA_CLOUD_CALLBACK_URL` (not an http(s) URL), `SESSION_SECRET` (Cloud on, missing or short).
  * @throws TypeError (`ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`) for a bad `env` or option.
  * @example
  * ```ts
- * export default { fetch: (req, env) => handle(req, createCloudAuth(env, { userAuth: appAuth, cloudProviderFactory })) };
+ * export default { fetch: (req, env) => handle(req, createCloudAuth(env, { userAuth: appAuth })) };
  * ```
  * @see CONTRACT.md section 5
  */
