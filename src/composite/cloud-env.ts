@@ -4,14 +4,14 @@
  * @see CONTRACT.md section 5
  * @module
  */
-import { ConfigError } from '../errors/index.js';
-import { parseHttpUrl } from '../http/url.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
+import { type CloudEnv, readCloudEnv } from '../policy/env.js';
 import { invalidArg } from './invalid-arg.js';
 
 /**
  * The variables `createCloudAuth` reads, from a bindings object (never the global process environment).
- * Each is optional; an empty or non-string value counts as unset.
+ * Each is optional; an empty or whitespace-only value counts as unset, any other non-string is a
+ * `ConfigError`.
  */
 export interface CloudAuthEnv {
   /** Project id sent as `X-Project-ID`; required when `MASTRA_CLOUD_API_URL` is set. */
@@ -56,48 +56,18 @@ export interface CloudProviderConfig {
 /** Builds the Cloud user-auth provider from its config. */
 export type CloudProviderFactory = (config: CloudProviderConfig) => IMastraAuthProvider;
 
-/** The parts of the environment `createCloudAuth` acts on. */
-export interface CloudSettings {
-  /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
-  serviceTokens: string[];
-  /** Present when `MASTRA_CLOUD_API_URL` is set. */
-  cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret'>;
-}
+/** The parts of the environment `createCloudAuth` acts on (the shared reader's result). */
+export type CloudSettings = CloudEnv;
 
 /**
- * Read and check the deployment variables.
+ * Read and check the deployment variables, with the rules the gateway uses too (`src/policy/env.ts`).
  *
  * @throws TypeError (`ERR_INVALID_ARG_TYPE`) when `env` is not an object.
- * @throws ConfigError naming `PROJECT_ID`, `MASTRA_CLOUD_API_URL` or `MASTRA_CLOUD_CALLBACK_URL` (never a value).
+ * @throws ConfigError naming `MASTRA_CLOUD_API_URL`, `PROJECT_ID`, `MASTRA_CLOUD_CALLBACK_URL` or a
+ *   variable set to a non-string (never a value).
  */
 export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
   if (typeof env !== 'object' || env === null)
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"env" must be an object');
-  const read = (name: (typeof CLOUD_AUTH_ENV_NAMES)[number]): string | undefined => {
-    const value: unknown = Reflect.get(env, name);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const serviceTokens = [read('BUSINESS_JWT_TOKEN'), read('PLAYGROUND_JWT_TOKEN')].filter(
-    (token, index, all): token is string => token !== undefined && all.indexOf(token) === index,
-  );
-  const apiUrl = read('MASTRA_CLOUD_API_URL');
-  if (apiUrl === undefined) return { serviceTokens };
-
-  const projectId = read('PROJECT_ID');
-  if (projectId === undefined) {
-    throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
-  }
-  const cloudBaseUrl = httpUrl(apiUrl, 'MASTRA_CLOUD_API_URL').replace(/\/+$/, '');
-  const callback = read('MASTRA_CLOUD_CALLBACK_URL');
-  const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl };
-  if (callback !== undefined) cloud.callbackUrl = httpUrl(callback, 'MASTRA_CLOUD_CALLBACK_URL');
-  const sessionSecret = read('SESSION_SECRET');
-  if (sessionSecret !== undefined) cloud.sessionSecret = sessionSecret;
-  return { serviceTokens, cloud };
-}
-
-function httpUrl(value: string, setting: string): string {
-  if (parseHttpUrl(value) === null)
-    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  return value;
+  return readCloudEnv(env);
 }
