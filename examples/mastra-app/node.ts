@@ -2,7 +2,7 @@
  * Node entry: serves the app with `@mastra/hono` on `@hono/node-server`.
  *
  *   PROJECT_ID=... MASTRA_CLOUD_API_URL=https://cloud.mastra.ai SESSION_SECRET=... \
- *   BUSINESS_JWT_TOKEN=... npx tsx examples/mastra-app/node.ts
+ *   BUSINESS_JWT_TOKEN=... npm start        (in examples/mastra-app)
  */
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
