@@ -19,7 +19,6 @@ export {
   type CreateCloudAuthOptions,
   createCloudAuth,
   getAuthEntrypoint,
-  type ProviderErrorHandler,
   type ServiceUser,
   SimpleAuth,
   type SimpleAuthOptions,

@@ -54,12 +54,12 @@ import { createCloudAuth as __mastraEdgeAuthCreateCloudAuth } from ${specifier};
       __mastraEdgeAuthEnv[__mastraEdgeAuthName] = __mastraEdgeAuthValue;
     }
   }
-  const __mastraEdgeAuthOnError = (error, provider, operation) => {
+  const __mastraEdgeAuthOnError = (report, error) => {
     const logger = typeof mastra.getLogger === 'function' ? mastra.getLogger() : undefined;
     if (logger && typeof logger.warn === 'function') {
       logger.warn('mastra-edge-auth: auth provider failed', {
-        provider,
-        operation,
+        provider: report.provider,
+        operation: report.operation,
         error: error instanceof Error ? error.name : typeof error,
       });
     }

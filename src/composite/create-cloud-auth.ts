@@ -1,3 +1,4 @@
+import type { ErrorHandler } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
 import { createMastraCloudAuthProvider } from '../provider/index.js';
 import {
@@ -7,7 +8,7 @@ import {
   readCloudSettings,
 } from './cloud-env.js';
 import { CompositeAuth } from './composite-auth.js';
-import type { AuthorizePolicy, ProviderErrorHandler } from './composite-options.js';
+import type { AuthorizePolicy } from './composite-options.js';
 import { isAuthProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
 import { SimpleAuth } from './simple-auth.js';
@@ -27,7 +28,7 @@ export interface CreateCloudAuthOptions {
   /** Extra options for the Cloud provider (`kv`, `cache`, `cookies`, `client`, ...), merged into its config. */
   cloudOptions?: Record<string, unknown>;
   /** See `CompositeAuthOptions.onError`. */
-  onError?: ProviderErrorHandler;
+  onError?: ErrorHandler;
   /** See `CompositeAuthOptions.authorizePolicy`; default `'authenticator'`. */
   authorizePolicy?: AuthorizePolicy;
 }
@@ -97,7 +98,7 @@ export function createCloudAuth(env: CloudAuthEnv, options: CreateCloudAuthOptio
     providers.push(options.userAuth);
   }
 
-  const compositeOptions: { onError?: ProviderErrorHandler; authorizePolicy?: AuthorizePolicy } = {};
+  const compositeOptions: { onError?: ErrorHandler; authorizePolicy?: AuthorizePolicy } = {};
   if (options.onError !== undefined) compositeOptions.onError = options.onError;
   if (options.authorizePolicy !== undefined) compositeOptions.authorizePolicy = options.authorizePolicy;
   return new CompositeAuth(providers, compositeOptions);

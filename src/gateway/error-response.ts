@@ -3,31 +3,19 @@ import {
   ConfigError,
   EdgeAuthError,
   type ErrorCode,
-  type ErrorFamily,
+  type ErrorHandler,
+  type ErrorReport,
 } from '../errors/index.js';
+import { reportFields } from '../errors/report.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
-/** What the gateway tells its `onError` hook: the detail the public body leaves out, never a token. */
-export interface ErrorReport {
-  readonly status: number;
-  /** The public `error` code that was answered. */
-  readonly code: string;
-  readonly family: ErrorFamily | 'internal';
-  /** Internal detail: the error's class, code and message (messages of this package carry no tokens). */
-  readonly reason: string;
-  readonly method: string;
-  readonly path: string;
-  /** First 16 base64url chars of SHA-256(token), when a token was involved: enough to correlate, useless to replay. */
-  readonly tokenId?: string;
-}
-
-/** The deployer's hook for error detail; the default logs 5xx reports to the console. */
-export type OnError = (report: ErrorReport, error: unknown) => void;
+/** The gateway's hook: the package's one {@link ErrorHandler} (see `GatewayOptions.onError`). */
+export type OnError = ErrorHandler;
 
 /** The request an error arose from, and who to tell. */
 export interface ErrorContext {
   readonly request: Request;
-  /** The token the request carried, only to derive {@link ErrorReport.tokenId}. */
+  /** The token the request carried, only to derive the report's `tokenId`. */
   readonly token?: string | undefined;
   readonly onError?: OnError | undefined;
   /** For 405: the methods the route allows. */
@@ -235,10 +223,10 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   if (hook === undefined && mapped.status < 500) return;
   const tokenId = context.token === undefined ? undefined : await hashTokenId(context.token);
   const entry: ErrorReport = {
+    source: 'gateway',
+    operation: 'answer',
+    ...reportFields(error),
     status: mapped.status,
-    code: mapped.code,
-    family: error instanceof EdgeAuthError ? error.family : 'internal',
-    reason: describeError(error),
     method: context.request.method,
     path: new URL(context.request.url).pathname,
     ...(tokenId === undefined ? {} : { tokenId }),
@@ -249,19 +237,6 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   } catch {
     // A failing hook must not turn a mapped error into an unhandled one.
   }
-}
-
-/**
- * One line of detail about an error for logs: class, code and message (this package's messages
- * carry no tokens); never the stack or the cause chain.
- *
- * @param error - anything thrown
- * @returns the description
- */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
-  const code = Reflect.get(error, 'code');
-  return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
 }
 
 /**

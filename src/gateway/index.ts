@@ -5,7 +5,6 @@
  * @see DESIGN.md "The gateway", "Failure semantics"
  * @module
  */
-export type { ErrorReport, OnError } from './error-response.js';
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export { decodeUserHeader, type ForwardedUser, USER_HEADER, USER_ID_HEADER } from './identity.js';
 export { AUTH_ROUTES } from './routes.js';

@@ -1,14 +1,9 @@
-import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
-import { ConfigError } from '../errors/index.js';
+import { type CompositeAuth, createCloudAuth } from '../composite/index.js';
+import { ConfigError, type ErrorHandler, type ErrorReport } from '../errors/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import { cookieName, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
-import {
-  type ProviderErrorHandler as CloudErrorHandler,
-  MastraCloudAuthProvider,
-  type ProviderCacheOptions,
-} from '../provider/index.js';
+import { MastraCloudAuthProvider, type ProviderCacheOptions } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeError } from './error-response.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -34,10 +29,8 @@ export interface StateOptions {
   readonly fetch?: typeof fetch | undefined;
   /** The app's own auth, asked after service tokens and Cloud. */
   readonly userAuth?: IMastraAuthProvider | undefined;
-  /** Errors the composite survived (a provider threw, another answered). */
-  readonly onProviderError?: ProviderErrorHandler | undefined;
-  /** Failures the Cloud provider absorbed (KV errors, a logout Cloud did not hear about). */
-  readonly onCloudError?: CloudErrorHandler | undefined;
+  /** Failures absorbed on the way (composite, Cloud provider, storage); default `console.warn`. */
+  readonly onError?: ErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
 }
@@ -91,11 +84,11 @@ export function buildState(env: object, options: StateOptions): StateResult {
           ...cacheSettings(config, options.cloudCache),
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
-          onError: options.onCloudError ?? logCloudError,
+          onError: options.onError ?? logAbsorbed,
         });
         return cloud;
       },
-      onError: options.onProviderError ?? logProviderError,
+      onError: options.onError ?? logAbsorbed,
       ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
     });
   } catch (error) {
@@ -126,23 +119,7 @@ function cacheSettings(
   };
 }
 
-function logProviderError(error: unknown, providerName: string, operation: string): void {
-  console.warn(
-    JSON.stringify({
-      gateway: 'provider_error',
-      provider: providerName,
-      operation,
-      reason: describeError(error),
-    }),
-  );
+/** The default for absorbed failures: one JSON line, no tokens. */
+function logAbsorbed(report: ErrorReport): void {
+  console.warn(JSON.stringify({ gateway: 'absorbed_error', ...report }));
 }
-
-const logCloudError: CloudErrorHandler = (error, context) => {
-  console.warn(
-    JSON.stringify({
-      gateway: 'cloud_provider_error',
-      operation: context.operation,
-      reason: describeError(error),
-    }),
-  );
-};

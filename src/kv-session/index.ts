@@ -8,7 +8,6 @@
 export { type Clock, systemClock } from './clock.js';
 export type { RecordKind } from './keys.js';
 export { MemoryKVStore, type MemoryKVStoreOptions } from './memory-store.js';
-export type { StorageErrorContext, StorageErrorHandler, StorageOp } from './report.js';
 export {
   RevocationList,
   type RevocationListOptions,

@@ -4,11 +4,12 @@ import {
   type MastraCloudClient,
   parseUserData,
 } from '../cloud-fetch/index.js';
-import { type Clock, SessionStore, type StorageErrorHandler, VerifyCache } from '../kv-session/index.js';
+import { reportError } from '../errors/report.js';
+import { type Clock, SessionStore, VerifyCache } from '../kv-session/index.js';
 import { DEFAULT_POSITIVE_TTL_MS, hashToken, LruMap } from '../kv-session/internal.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
-import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
+import type { ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
 import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
@@ -44,14 +45,15 @@ export interface ProviderContext {
   readonly sessionCookies: Handoff<string>;
   /** Users whose session cookie is past half its idle window, with that cookie's handle. */
   readonly refreshDue: WeakMap<object, string>;
-  report(error: unknown, context: ProviderErrorContext): void;
+  /** Reports a failure the provider absorbed (`source: 'provider'`); never throws. */
+  report(error: unknown, operation: 'destroySession' | 'login'): void;
 }
 
 /** Builds the shared state of one provider from its checked options. */
 export function createContext(o: ResolvedProviderOptions): ProviderContext {
-  const report = reporter(o.onError);
-  const onStorageError: StorageErrorHandler = (error, where) =>
-    report(error, { operation: 'storage', storage: { op: where.op, record: where.record } });
+  const report: ProviderContext['report'] = (error, operation) =>
+    reportError(o.onError, error, { source: 'provider', operation });
+  const onStorageError = o.onError;
   const cache = o.cache;
   const tuning = {
     clock: o.clock,
@@ -172,15 +174,4 @@ function decodeProfile(value: unknown): CloudUserProfile | null {
   } catch {
     return null;
   }
-}
-
-function reporter(onError: ProviderErrorHandler | undefined): ProviderContext['report'] {
-  return (error, context) => {
-    if (onError === undefined) return;
-    try {
-      onError(error, context);
-    } catch {
-      // A broken reporter must not turn an absorbed failure into a request failure.
-    }
-  };
 }

@@ -12,8 +12,6 @@ export {
   DEFAULT_SESSION_MAX_AGE_SECONDS,
   type MastraCloudAuthProviderOptions,
   type ProviderCacheOptions,
-  type ProviderErrorContext,
-  type ProviderErrorHandler,
 } from './options.js';
 export { MastraCloudAuthProvider } from './provider.js';
 export type { CloudCallbackResult } from './sso.js';

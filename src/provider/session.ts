@@ -92,14 +92,14 @@ export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise
   // Revocation, record deletion and Cloud's destroy run side by side; once this resolves the
   // token is refused in this isolate whatever Cloud and KV answered.
   const revoked = ctx.users.revoke(claims.token, { until }).catch((error: unknown) => {
-    ctx.report(error, { operation: 'destroySession' });
+    ctx.report(error, 'destroySession');
   });
   const deleted = ctx.sessions?.delete(claims.sessionId).catch((error: unknown) => {
-    ctx.report(error, { operation: 'destroySession' });
+    ctx.report(error, 'destroySession');
   });
   const told = ctx.client.destroySession(claims.token, claims.sessionId).catch((error: unknown) => {
     // A rejection means Cloud no longer knows the session or token: already over.
-    if (!isRejection(error)) ctx.report(error, { operation: 'destroySession' });
+    if (!isRejection(error)) ctx.report(error, 'destroySession');
   });
   ctx.recent.delete(claims.userId);
   await Promise.all([revoked, deleted, told]);

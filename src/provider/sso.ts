@@ -99,6 +99,6 @@ async function storeSessionRecord(
       tokenHash,
     });
   } catch (error) {
-    ctx.report(error, { operation: 'login' });
+    ctx.report(error, 'login');
   }
 }

@@ -78,7 +78,9 @@ describe('SSO delegation', () => {
     expect(
       await new CompositeAuth([fakeProvider({ extra: ssoMethods('s', []) })]).getLogoutUrl('https://r'),
     ).toBeNull();
-    const auth = new CompositeAuth([failing], { onError: (_e, name, op) => errors.push(`${name}:${op}`) });
+    const auth = new CompositeAuth([failing], {
+      onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`),
+    });
     expect(await auth.getLogoutUrl('https://r')).toBeNull();
     expect(errors).toEqual(['sso:getLogoutUrl']);
   });
@@ -133,7 +135,7 @@ describe('session delegation', () => {
         }),
         fakeProvider({ extra: c }),
       ],
-      { onError: (_e, name, op) => errors.push(`${name}:${op}`) },
+      { onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`) },
     );
     await auth.destroySession('a-u');
     await auth.destroySession('c-u');
@@ -253,7 +255,7 @@ describe('user delegation', () => {
         fakeProvider({ name: 'liar', extra: { ...userMethods([]), getUsers: async () => [ada] } }),
         fakeProvider({ extra: userMethods([bob]) }),
       ],
-      { onError: (_e, name, op) => errors.push(`${name}:${op}`) },
+      { onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`) },
     );
     expect(await auth.getUsers(['ada', 'bob'])).toEqual([null, bob]);
     expect(errors).toEqual(['liar:getUsers']);

@@ -9,7 +9,7 @@ function guard(kv: KVDouble, mode: 'skip' | 'wait', errors: string[] = []) {
     record: 'verify' as const,
     clock: kv.clock,
     mode,
-    onError: (e: unknown) => errors.push(String(e)),
+    onError: (_report: unknown, e: unknown) => errors.push(String(e)),
   };
 }
 

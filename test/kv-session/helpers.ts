@@ -56,7 +56,7 @@ export interface Setup {
   kv: KVDouble;
   store: KVDoubleNamespace;
   cache: VerifyCache<TestUser>;
-  errors: Array<{ error: unknown; op: string; record: string }>;
+  errors: Array<{ error: unknown; op: string; record: string | undefined }>;
 }
 
 /** A cache ("isolate") over a KV double (new by default), in its first location unless told. */
@@ -71,7 +71,7 @@ export function setup(
     kv: store,
     clock: kv.clock,
     validate: validateUser,
-    onError: (error, { op, record }) => errors.push({ error, op, record }),
+    onError: ({ operation: op, record }, error) => errors.push({ error, op, record }),
     ...options,
   });
   return { kv, store, cache, errors };

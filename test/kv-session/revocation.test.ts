@@ -14,7 +14,7 @@ function list(kv: KVDouble, location?: string, errors: string[] = []) {
   return new RevocationList({
     kv: kv.location(location),
     clock: kv.clock,
-    onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
   });
 }
 

@@ -25,7 +25,7 @@ function make(kv = new KVDouble(), location?: string) {
   const sessions = new SessionStore({
     kv: kv.location(location),
     clock: kv.clock,
-    onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
   });
   return { kv, sessions, errors };
 }

@@ -82,7 +82,7 @@ describe('VerifyCache: KV failures degrade to the loader and never admit', () =>
       clock: kv.clock,
       validate: validateUser,
       graceMs: 60_000,
-      onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+      onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
     });
     const load = failingLoader(rejection);
     expect(await rejectionOf(cache.get(TOKEN, load))).toMatchObject({ status: 401 });

@@ -104,7 +104,7 @@ describe('npm pack', () => {
       await readFile(join(scratch, 'node_modules', manifest.name, 'package.json'), 'utf8'),
     ) as PackageJson;
     expect(installed.private).toBeUndefined();
-  });
+  }, 60_000);
 });
 
 describe('installed from the tarball', () => {
@@ -123,7 +123,7 @@ console.log(JSON.stringify(names));`,
       expect(installed[specifier(subpath)]).toEqual(source);
       expect(source.length).toBeGreaterThan(0);
     }
-  });
+  }, 120_000);
 
   it('a Worker using it bundles with wrangler and serves in workerd', async () => {
     const workerSubpaths = subpaths.filter((subpath) => subpath !== './node');
@@ -183,5 +183,5 @@ export default {
     } finally {
       await mf.dispose();
     }
-  });
+  }, 180_000);
 });
