@@ -1,3 +1,5 @@
+import { base64url } from '../crypto/base64url.js';
+import { sha256 } from '../crypto/constant-time.js';
 import {
   CloudApiError,
   ConfigError,
@@ -246,10 +248,7 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
  * @returns the id
  */
 export async function hashTokenId(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-  let binary = '';
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '').slice(0, 16);
+  return base64url(await sha256(token)).slice(0, 16);
 }
 
 // Compile-time exhaustiveness; at run time an unknown case is an undeclared error: 500.

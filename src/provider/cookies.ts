@@ -1,8 +1,6 @@
 import { stringifySetCookie } from 'cookie';
 import { type CookieKind, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
-
-/** Browsers keep at most 4096 bytes of name plus value; a larger cookie would be dropped silently. */
-export const MAX_COOKIE_BYTES = 4096;
+import { MAX_COOKIE_BYTES } from '../policy/limits.js';
 
 /** Browsers cap `Max-Age` at 400 days (RFC 6265bis); we refuse more rather than be silently cut. */
 const MAX_AGE_LIMIT_SECONDS = 400 * 24 * 3600;

@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import { base64url, randomBase64url } from '../crypto/base64url.js';
 import { isValidCodeVerifier } from '../policy/pkce.js';
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
@@ -19,7 +19,7 @@ export interface PkcePair {
  * @see RFC 7636 section 4.1, 4.2
  */
 export async function createPkcePair(): Promise<PkcePair> {
-  const verifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  const verifier = randomBase64url(32);
   return { verifier, challenge: await computeS256Challenge(verifier), method: 'S256' };
 }
 
@@ -41,5 +41,5 @@ export async function computeS256Challenge(verifier: string): Promise<string> {
     });
   }
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url.encode(new Uint8Array(digest));
+  return base64url(new Uint8Array(digest));
 }

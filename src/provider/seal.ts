@@ -1,4 +1,5 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
+import { MAX_COOKIE_BYTES } from '../policy/limits.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
 
 /**
@@ -9,9 +10,6 @@ export type SealPurpose = 'login-flow' | 'session';
 
 /** A payload as it comes out of {@link Sealer.open}: unvalidated claims, to be checked by the caller. */
 export type OpenedPayload = Readonly<Record<string, unknown>>;
-
-/** A sealed value longer than this is refused unopened (a cookie cannot be larger anyway). */
-const MAX_SEALED_LENGTH = 4096;
 
 /** Bounds the per-isolate key cache: a handful of secrets (rotation, tests) times two purposes. */
 const MAX_CACHED_KEYS = 16;
@@ -73,7 +71,8 @@ export class Sealer {
    * @returns the payload's claims (to be validated by the caller), or `null`
    */
   async open(purpose: SealPurpose, value: unknown, now: Date = new Date()): Promise<OpenedPayload | null> {
-    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SEALED_LENGTH) return null;
+    // Longer than any cookie can be: refused unopened.
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_COOKIE_BYTES) return null;
     try {
       const key = await this.#key(purpose);
       const { payload } = await jwtDecrypt(value, key, {
