@@ -34,6 +34,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // A test that asserts nothing fails: a test that cannot fail is no test.
+          expect: { requireAssertions: true },
           include: [shared],
           exclude: [workersOnly, '**/node_modules/**'],
         },
@@ -50,6 +52,7 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
+          expect: { requireAssertions: true },
           include: [shared],
           exclude: [nodeOnly, '**/node_modules/**'],
         },

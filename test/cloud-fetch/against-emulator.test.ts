@@ -4,14 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type CloudClientOptions, MastraCloudClient } from '../../src/cloud-fetch/index.js';
-import { CloudApiError } from '../../src/errors/index.js';
 import {
   type CloudEmulator,
   createCloudEmulator,
   DEMO_USER,
   type EmulatorFault,
 } from '../../src/testing/index.js';
-import { rejectionOf } from './fixtures.js';
+import { cloudError } from '../support/errors.js';
 
 const PROJECT = 'proj_emu';
 const BASE = 'https://cloud.test';
@@ -65,12 +64,6 @@ async function login(cloud: CloudEmulator, client: MastraCloudClient) {
   const { verifier, challenge } = await pkcePair();
   const code = await authorize(cloud, client, challenge);
   return client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK });
-}
-
-async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
 }
 
 describe('PKCE login against the emulator', () => {

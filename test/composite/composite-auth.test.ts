@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompositeAuth } from '../../src/composite/index.js';
 import { CloudApiError, ConfigError } from '../../src/errors/index.js';
 import type { Session } from '../../src/mastra/index.js';
+import { thrownBy } from '../support/errors.js';
 import { type Call, fakeProvider, mastraRequest, sessionMethods, ssoMethods, userMethods } from './fakes.js';
 
 const outage = () => new CloudApiError('Cloud did not answer', { status: 503 });
@@ -11,15 +12,6 @@ function appliedLikeMastra(record: Record<string, string>): Headers {
   const headers = new Headers({ 'Content-Type': 'application/json' });
   for (const [key, value] of Object.entries(record)) headers.append(key, value);
   return headers;
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('SSO delegation', () => {

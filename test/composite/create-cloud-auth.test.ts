@@ -7,6 +7,7 @@ import {
   SimpleAuth,
 } from '../../src/composite/index.js';
 import { ConfigError } from '../../src/errors/index.js';
+import { thrownBy } from '../support/errors.js';
 import { fakeProvider, mastraRequest, ssoMethods } from './fakes.js';
 
 function cloudFactory() {
@@ -29,15 +30,6 @@ const CLOUD_ENV = {
   PLAYGROUND_JWT_TOKEN: 'playground-secret',
   SESSION_SECRET: 's'.repeat(32),
 };
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('createCloudAuth', () => {
   it('orders service tokens, then Cloud, then the app auth', async () => {

@@ -77,17 +77,9 @@ export function setup(
   return { kv, store, cache, errors };
 }
 
-/** Awaits a promise expected to reject and returns the reason. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Lets pending promise callbacks run (no timers involved). */
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
+
+export { rejectionOf } from '../support/errors.js';

@@ -72,7 +72,7 @@ describe('Sealer', () => {
           const modified = value.slice(0, index) + char + value.slice(index + 1);
           const opened = await sealer.open('session', modified, NOW);
           // A base64url character's unused low bits may change without changing the bytes.
-          if (opened !== null) expect(opened).toEqual(original);
+          expect([null, original]).toContainEqual(opened);
         },
       ),
       { numRuns: 200 },
