@@ -43,10 +43,13 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
+            // The Worker entry exports the AUTH_DO class, so tests run the real Durable Object runtime.
+            main: './worker.ts',
             miniflare: {
               compatibilityDate: '2026-04-20',
               compatibilityFlags: ['nodejs_compat'],
               kvNamespaces: ['AUTH_KV'],
+              durableObjects: { AUTH_DO: { className: 'AuthStoreObject', useSQLite: true } },
             },
           }),
         ],

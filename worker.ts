@@ -7,3 +7,5 @@
 import { createGateway } from './src/gateway/index.js';
 
 export default createGateway();
+// The Durable Object class behind the optional AUTH_DO binding (wrangler.toml).
+export { AuthStoreObject } from './src/gateway/index.js';

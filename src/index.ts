@@ -24,6 +24,6 @@ export {
   type SimpleAuthOptions,
 } from './composite/index.js';
 export * from './errors/index.js';
-export { asKVStore, type KVStore } from './kv-session/index.js';
+export { type AuthStores, asKVStore, type KVStore } from './kv-session/index.js';
 export type { IMastraAuthProvider, MastraAuthRequest, User } from './mastra/index.js';
 export { MastraCloudAuthProvider, type MastraCloudAuthProviderOptions } from './provider/index.js';

@@ -4,6 +4,7 @@
  * process on SIGINT. Bounded: the whole test gives up after three minutes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,34 @@ function cookiesOf(response: Response): string {
 }
 
 describe('npm start', () => {
+  it('names a busy port and how to pick another before printing anything else', {
+    timeout: 30_000,
+  }, async () => {
+    const blocker = createServer();
+    await new Promise<void>((ready) => blocker.listen(0, '127.0.0.1', ready));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const proc = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port), '--no-build'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      proc.stderr?.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      expect(await exited(proc, 20_000)).toBe(1);
+      expect(text).toContain(`port ${port} (the gateway) is busy`);
+      expect(text).toContain('npm start -- --port N');
+      expect(text).not.toMatch(/running|Building/);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('starts, signs the demo user in through the gateway, and stops cleanly on SIGINT', {
     timeout: 180_000,
   }, async () => {
@@ -88,6 +117,11 @@ describe('npm start', () => {
     const flow = cookiesOf(login);
     expect(flow).toMatch(/^mastra_login=/);
 
+    // The emulator asks first, as Cloud does: a page with a "Continue as" button.
+    const page = await fetch(cloud, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Continue as Demo User');
+    cloud.searchParams.set('approve', '1');
     const oss = await fetch(cloud, { redirect: 'manual' });
     const callback = oss.headers.get('Location') ?? '';
     expect(callback.startsWith(`${base}/auth/callback?`)).toBe(true);
@@ -99,9 +133,26 @@ describe('npm start', () => {
 
     const whoami = await fetch(`${base}/api/whoami`, { headers: { Cookie: session } });
     expect(whoami.status).toBe(200);
-    expect(await whoami.json()).toMatchObject({ user: { id: 'user_demo', email: 'demo@example.com' } });
+    // The runner verified the gateway's signed assertion; no credential reached it.
+    expect(await whoami.json()).toMatchObject({
+      user: { id: 'user_demo', email: 'demo@example.com' },
+      verifiedBy: 'X-Mastra-Identity',
+      authorization: 'absent',
+    });
+    expect(output).toMatch(/\[emulator\] Mastra Cloud emulator listening on/);
+    expect(output).toMatch(/Control API\s+http:\/\/127\.0\.0\.1:\d+\/__emulator\//);
+    expect(output).toMatch(/--port N.*--wire v1\|released, --no-build/s);
     const anonymous = await fetch(`${base}/api/whoami`);
     expect(anonymous.status).toBe(401);
+
+    // "Cloud down": the emulator is its own process; stopping it leaves the demo running.
+    const pid = Number(/pid (\d+)\)/.exec(output)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const down = await fetch(`${base}/api/whoami`, { headers: { Authorization: 'Bearer never-seen-token' } });
+    expect(down.status).toBe(503);
+    expect(output).toMatch(/\[emulator\] stopped .*Cloud is down now/);
 
     child.kill('SIGINT');
     expect(await exited(child, STOP_MS)).toBe(0);

@@ -24,6 +24,7 @@ export const NODE_ENTRIES = {
   'micro-node': 'bench/micro-node.ts',
   memory: 'bench/memory.ts',
   backends: 'bench/backends.ts',
+  'revocation-node': 'bench/revocation-node.ts',
 };
 
 export const WORKER_ENTRIES = {
@@ -58,7 +59,14 @@ export async function buildEntries(root, names) {
       target: 'es2022',
       logLevel: 'error',
       ...(isNode
-        ? { platform: 'node', target: 'node20' }
+        ? {
+            platform: 'node',
+            target: 'node20',
+            // Bundled CommonJS dependencies (ioredis) require Node built-ins.
+            banner: {
+              js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+            },
+          }
         : { platform: 'browser', conditions: ['workerd', 'worker', 'browser'], minify: false }),
     });
     out[name] = outfile;

@@ -33,6 +33,11 @@ export function compatibilityDate(root) {
   return match[1];
 }
 
+/** The Miniflare class (for setups `startWorker` does not cover: several Workers, Durable Objects). */
+export function loadMiniflare(root) {
+  return requireFrom(root).Miniflare;
+}
+
 /** Miniflare / workerd versions, without starting anything. */
 export function runtimeVersions(root) {
   const { workerdVersion, miniflareVersion } = requireFrom(root);

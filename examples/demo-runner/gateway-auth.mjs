@@ -1,29 +1,40 @@
 /**
- * A Mastra auth provider for a runner that sits behind the mastra-edge-auth gateway: it trusts
- * the identity the gateway forwards (`X-Mastra-User-Id`, `X-Mastra-User`). The gateway deletes
- * any client-sent copies of those headers, so this is safe only when the runner cannot be
- * reached except through the gateway (bind it to 127.0.0.1 or a private network).
+ * How the demo runner knows who is calling: it verifies the `X-Mastra-Identity` assertion the
+ * mastra-edge-auth gateway signs for every authenticated request (`createGatewayIdentityAuth`).
+ * The plain `X-Mastra-User-Id` / `X-Mastra-User` headers are shown for information only and are
+ * never trusted on their own, so a request that reaches the runner without the gateway is refused.
  *
  * @module
  */
+import { createGatewayIdentityAuth } from 'mastra-edge-auth/composite';
 
-const USER_ID_HEADER = 'x-mastra-user-id';
-const USER_HEADER = 'x-mastra-user';
-
-/** Reads one header from whatever request shape the Mastra server hands a provider. */
-function header(request, name) {
-  if (request instanceof Request) return request.headers.get(name);
-  if (typeof request?.header === 'function') return request.header(name) ?? null;
-  if (request?.raw instanceof Request) return request.raw.headers.get(name);
-  return null;
+/**
+ * Reads the runner's identity settings from the environment.
+ *
+ * @param {Record<string, string | undefined>} env - `IDENTITY_SIGNING_KEY` (the gateway's key: the
+ *   HS256 secret, or an Ed25519 public JWK / JWKS as JSON), `GATEWAY_ORIGIN` (the gateway's
+ *   `PUBLIC_ORIGIN`: the `iss`), `IDENTITY_AUDIENCE` (the gateway's `IDENTITY_AUDIENCE`: the `aud`)
+ * @returns {{ key: string, issuer: string, audience: string }}
+ */
+export function identitySettings(env) {
+  const missing = ['IDENTITY_SIGNING_KEY', 'GATEWAY_ORIGIN', 'IDENTITY_AUDIENCE'].filter(
+    (name) => (env[name] ?? '').trim() === '',
+  );
+  if (missing.length > 0)
+    throw new Error(`demo runner: set ${missing.join(', ')} (see examples/demo-runner/README.md)`);
+  return { key: env.IDENTITY_SIGNING_KEY, issuer: env.GATEWAY_ORIGIN, audience: env.IDENTITY_AUDIENCE };
 }
 
 /**
- * Decodes `X-Mastra-User` (base64url JSON).
+ * `server.auth` for the demo runner.
  *
- * @param {string | null} value
- * @returns {Record<string, unknown> | null}
+ * @param {{ key: string | object, issuer: string, audience: string }} settings
  */
+export function gatewayAuth(settings) {
+  return createGatewayIdentityAuth(settings);
+}
+
+/** Decodes `X-Mastra-User` (base64url JSON), for display only. */
 export function decodeForwardedUser(value) {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
   try {
@@ -34,27 +45,3 @@ export function decodeForwardedUser(value) {
     return null;
   }
 }
-
-/**
- * The user the gateway forwarded with a request, or null.
- *
- * @param {Request | { header?(name: string): string | undefined; raw?: Request }} request
- */
-export function forwardedUser(request) {
-  const id = header(request, USER_ID_HEADER);
-  if (id === null || id === '') return null;
-  const user = decodeForwardedUser(header(request, USER_HEADER));
-  if (user === null || user.id !== id) return null;
-  return user;
-}
-
-/** `server.auth` for the demo runner: the gateway already authenticated the request. */
-export const gatewayAuth = {
-  name: 'gateway-headers',
-  async authenticateToken(_token, request) {
-    return forwardedUser(request);
-  },
-  authorizeUser(user) {
-    return typeof user?.id === 'string';
-  },
-};

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * Serves the demo runner on 127.0.0.1 (never on a public interface: it trusts the identity
- * headers the gateway sets).
+ * Serves the demo runner on 127.0.0.1.
  *
- *   node examples/demo-runner/server.mjs [--port 4111]
+ *   IDENTITY_SIGNING_KEY=... GATEWAY_ORIGIN=http://127.0.0.1:8787 IDENTITY_AUDIENCE=demo-runner \
+ *     node examples/demo-runner/server.mjs [--port 4111]
  *
- * Prints `demo runner ready on <url>` once listening; stops on SIGINT / SIGTERM.
+ * Needs the built package (`npm run build`). Prints `demo runner ready on <url>` once listening;
+ * stops on SIGINT / SIGTERM.
  */
 import { serve } from '@hono/node-server';
 import { createDemoRunner } from './app.mjs';
+import { identitySettings } from './gateway-auth.mjs';
 
 const portFlag = process.argv.indexOf('--port');
 const port = Number(portFlag === -1 ? (process.env.PORT ?? 4111) : process.argv[portFlag + 1]);
@@ -17,7 +19,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const handler = await createDemoRunner();
+let handler;
+try {
+  handler = await createDemoRunner(identitySettings(process.env));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
 const server = serve({ fetch: handler, port, hostname: '127.0.0.1' });
 server.once('error', (error) => {
   console.error(`demo runner: cannot listen on 127.0.0.1:${port} (${error.message})`);

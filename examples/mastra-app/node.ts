@@ -3,6 +3,10 @@
  *
  *   PROJECT_ID=... MASTRA_CLOUD_API_URL=https://cloud.mastra.ai SESSION_SECRET=... \
  *   BUSINESS_JWT_TOKEN=... npm start        (in examples/mastra-app)
+ *
+ * Several processes behind a load balancer: set REDIS_URL (and `npm install ioredis`) so the
+ * verify cache, sessions, revocation marks and used login states are shared, and a logout through
+ * one process is refused by every other at once (pub/sub).
  */
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -44,7 +48,26 @@ export async function start(options: StartOptions): Promise<RunningApp> {
   };
 }
 
+/**
+ * With `REDIS_URL`: every shared state in Redis (`redisStores` from `mastra-edge-auth/node`).
+ * ioredis is loaded only then (an optional peer dependency of mastra-edge-auth).
+ */
+export async function redisOption(redisUrl: string | undefined): Promise<CreateMastraOptions> {
+  if (redisUrl === undefined || redisUrl === '') return {};
+  const [{ Redis }, { redisStores }] = await Promise.all([
+    import('ioredis'),
+    import('mastra-edge-auth/node'),
+  ]);
+  // Commands have their own deadline in redisStores too; a client that retries forever would only queue.
+  const client = new Redis(redisUrl, { commandTimeout: 1_000, maxRetriesPerRequest: 1 });
+  return { stores: redisStores({ client, subscriber: client.duplicate() }) };
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { url } = await start({ env: process.env, port: Number(process.env.PORT ?? 4111) });
+  const { url } = await start({
+    env: process.env,
+    port: Number(process.env.PORT ?? 4111),
+    ...(await redisOption(process.env.REDIS_URL)),
+  });
   console.log(`Mastra app listening on ${url}`);
 }

@@ -16,6 +16,12 @@ export { CompositeAuth } from './composite-auth.js';
 export type { AuthorizePolicy, CompositeAuthOptions } from './composite-options.js';
 export { type CreateCloudAuthOptions, createCloudAuth, type ServiceUser } from './create-cloud-auth.js';
 export {
+  createGatewayIdentityAuth,
+  GatewayIdentityAuth,
+  type GatewayIdentityAuthOptions,
+  type GatewayIdentityUser,
+} from './gateway-identity-auth.js';
+export {
   isAuthProvider,
   isRBACProvider,
   isSessionProvider,

@@ -1,4 +1,7 @@
+import { InvalidRequestError } from '../errors/index.js';
+import type { RouteContext } from './context.js';
 import { type Credential, readCredential } from './credentials.js';
+import { errorResponse } from './error-response.js';
 import { type ForwardedUser, toForwardedUser } from './identity.js';
 import type { GatewayState } from './state.js';
 
@@ -26,6 +29,30 @@ export type AuthOutcome =
  */
 export function requestCredential(request: Request, state: GatewayState): Credential {
   return readCredential(request, [state.sessionCookie]);
+}
+
+/**
+ * The request's credential, or the refusal to answer. A duplicated or garbled session cookie
+ * (two `Cookie` entries of one name, e.g. one planted by a sibling subdomain) is refused, as
+ * before, and the answer now clears it so the browser does not keep failing.
+ *
+ * @param context - the route context
+ * @returns the credential, or a 400 response that clears the session cookie
+ * @throws InvalidRequestError for malformed headers (the router answers 4xx)
+ */
+export async function credentialOrRefusal(context: RouteContext): Promise<Credential | Response> {
+  try {
+    return requestCredential(context.request, context.state);
+  } catch (error) {
+    if (error instanceof InvalidRequestError && error.code === 'invalid_cookie' && error.status !== 431) {
+      return errorResponse(error, {
+        request: context.request,
+        onError: context.onError,
+        cookies: context.state.auth.getClearSessionCookies(),
+      });
+    }
+    throw error;
+  }
 }
 
 /**

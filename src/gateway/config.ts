@@ -1,8 +1,19 @@
 import { ConfigError } from '../errors/index.js';
-import { asKVStore, type KVStore } from '../kv-session/index.js';
+import {
+  asKVStore,
+  type DurableObjectStores,
+  durableObjectStores,
+  type KVStore,
+} from '../kv-session/index.js';
 import { checkHttpUrlSetting, readCloudEnv, readSetting } from '../policy/env.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import {
+  type IdentitySettings,
+  parseCorsOrigins,
+  parseIdentitySettings,
+  parsePublicOrigin,
+} from './trust-config.js';
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
@@ -31,6 +42,19 @@ export interface GatewayConfig {
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
   readonly kv: KVStore | undefined;
+  /**
+   * `AUTH_DO` (optional): revocation marks, sessions and used login states in a Durable Object,
+   * with its revocation feed polled every `AUTH_DO_SYNC_MS` (default 0: on every request).
+   */
+  readonly durableObject?: { readonly stores: DurableObjectStores; readonly syncMs: number } | undefined;
+  /** `PUBLIC_ORIGIN` (or the callback URL's origin); undefined only in local development or when unused. */
+  readonly publicOrigin: string | undefined;
+  /** `IDENTITY_SIGNING_KEY` / `IDENTITY_AUDIENCE`: how `X-Mastra-Identity` is signed; undefined: not sent. */
+  readonly identity: IdentitySettings | undefined;
+  /** `FORWARD_CREDENTIALS=true`: `Authorization` and `X-Playground-Access` reach the runner. */
+  readonly forwardCredentials: boolean;
+  /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Either a usable configuration or every problem found (each names its setting, never a value). */
@@ -68,16 +92,54 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const identity = attempt(() =>
+    parseIdentitySettings(
+      readSetting(env, 'IDENTITY_SIGNING_KEY'),
+      readSetting(env, 'IDENTITY_AUDIENCE'),
+      upstream?.kind === 'url' ? upstream.origin : undefined,
+      sessionSecret,
+    ),
+  );
+  const publicOrigin = attempt(() =>
+    parsePublicOrigin(
+      readSetting(env, 'PUBLIC_ORIGIN'),
+      cloud?.callbackUrl,
+      cloud !== undefined || identity !== undefined,
+      cookieSecure === false,
+    ),
+  );
+  const forwardCredentials = attempt(() =>
+    parseBoolean('FORWARD_CREDENTIALS', read(env, 'FORWARD_CREDENTIALS'), false),
+  );
+  const corsOrigins = attempt(() => parseCorsOrigins(readSetting(env, 'CORS_ORIGINS')));
+  const durableObject = attempt(() => parseDurableObject(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
-    cookieSecure === undefined
+    cookieSecure === undefined ||
+    forwardCredentials === undefined ||
+    corsOrigins === undefined
   ) {
     return { ok: false, problems };
   }
-  return { ok: true, config: { cloud, upstream, sessionSecret, publicPaths, cookieSecure, kv } };
+  return {
+    ok: true,
+    config: {
+      cloud,
+      upstream,
+      sessionSecret,
+      publicPaths,
+      cookieSecure,
+      kv,
+      publicOrigin,
+      identity,
+      forwardCredentials,
+      corsOrigins,
+      durableObject,
+    },
+  };
 }
 
 function read(env: object, name: string): unknown {
@@ -127,6 +189,29 @@ function parseKv(value: unknown, required: boolean): KVStore | undefined {
   } catch {
     throw new ConfigError('AUTH_KV', 'AUTH_KV must be a KV namespace binding');
   }
+}
+
+function parseDurableObject(env: object): GatewayConfig['durableObject'] {
+  const binding = read(env, 'AUTH_DO');
+  if (binding === undefined || binding === null) return undefined;
+  let stores: DurableObjectStores;
+  try {
+    stores = durableObjectStores(binding);
+  } catch {
+    throw new ConfigError(
+      'AUTH_DO',
+      'AUTH_DO must be a Durable Object namespace binding (class AuthStoreObject)',
+    );
+  }
+  const raw = readSetting(env, 'AUTH_DO_SYNC_MS');
+  const syncMs = raw === undefined ? 0 : Number(raw);
+  if (!/^\d+$/.test(raw ?? '0') || !Number.isSafeInteger(syncMs) || syncMs > 60_000) {
+    throw new ConfigError(
+      'AUTH_DO_SYNC_MS',
+      'AUTH_DO_SYNC_MS must be an integer from 0 to 60000 (milliseconds)',
+    );
+  }
+  return { stores, syncMs };
 }
 
 function isUpstreamFetcher(value: unknown): value is UpstreamFetcher {

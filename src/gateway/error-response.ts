@@ -9,6 +9,9 @@ import {
   type ErrorReport,
 } from '../errors/index.js';
 import { reportFields } from '../errors/report.js';
+import { withoutCredentialParams } from './credential-params.js';
+import { BACK, errorPage } from './error-pages.js';
+import { htmlResponse, prefersHtml } from './html.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
 /** The gateway's hook: the package's one {@link ErrorHandler} (see `GatewayOptions.onError`). */
@@ -22,6 +25,8 @@ export interface ErrorContext {
   readonly onError?: OnError | undefined;
   /** For 405: the methods the route allows. */
   readonly allow?: string | undefined;
+  /** `Set-Cookie` values the answer carries (clearing a refused session cookie). */
+  readonly cookies?: readonly string[] | undefined;
 }
 
 /** The realm in `WWW-Authenticate` challenges (RFC 6750 section 3). */
@@ -49,50 +54,62 @@ interface Mapped {
 export async function errorResponse(error: unknown, context: ErrorContext): Promise<Response> {
   const mapped = mapError(error, context);
   await report(error, mapped, context);
+  if (prefersHtml(context.request)) {
+    return htmlResponse(mapped.status, errorPage(mapped, new URL(context.request.url).pathname), {
+      set: mapped.headers,
+      cookies: context.cookies ?? [],
+    });
+  }
   return jsonResponse(
     mapped.status,
     { error: mapped.code, message: mapped.message },
-    { set: mapped.headers },
+    { set: mapped.headers, cookies: context.cookies ?? [] },
   );
 }
-
-/** Query parameters that carry credentials (Mastra reads `apiKey`); dropped from return paths. */
-const CREDENTIAL_PARAMS = new Set([
-  'apikey',
-  'api_key',
-  'token',
-  'access_token',
-  'id_token',
-  'refresh_token',
-  'jwt',
-]);
 
 /**
  * The answer to a request without acceptable credentials: a 302 to the login page for a browser
  * navigation (when login is available), else 401 with an RFC 6750 `Bearer` challenge.
  *
  * @param request - the incoming request
- * @param options - whether `/auth/login` is served; cookies to set (clearing a dead session)
+ * @param options - whether `/auth/login` is served; cookies to set (clearing a dead session);
+ *   whether a bearer token was refused (RFC 6750 section 3.1 `error="invalid_token"`; a request
+ *   without one gets the bare challenge)
  * @returns the response
  */
 export function challengeResponse(
   request: Request,
-  options: { readonly loginAvailable: boolean; readonly cookies?: readonly string[] },
+  options: {
+    readonly loginAvailable: boolean;
+    readonly cookies?: readonly string[];
+    readonly refusedToken?: boolean;
+  },
 ): Response {
   const cookies = options.cookies ?? [];
   if (options.loginAvailable && isNavigation(request)) {
     const url = new URL(request.url);
     // The return path travels to Cloud inside the login state: never let a token ride along.
-    for (const name of [...url.searchParams.keys()]) {
-      if (CREDENTIAL_PARAMS.has(name.toLowerCase())) url.searchParams.delete(name);
-    }
+    url.search = withoutCredentialParams(url.search);
     const returnTo = encodeURIComponent(`${url.pathname}${url.search}`);
     return redirectResponse(`/auth/login?returnTo=${returnTo}`, cookies);
+  }
+  const challenge = {
+    'WWW-Authenticate':
+      options.refusedToken === true
+        ? `Bearer realm="${REALM}", error="invalid_token"`
+        : `Bearer realm="${REALM}"`,
+  };
+  if (prefersHtml(request)) {
+    return htmlResponse(
+      401,
+      { title: 'Sign-in required', message: 'You need to sign in to see this page.', link: BACK },
+      { set: challenge, cookies },
+    );
   }
   return jsonResponse(
     401,
     { error: 'unauthorized', message: 'Authentication required.' },
-    { set: { 'WWW-Authenticate': `Bearer realm="${REALM}"` }, cookies },
+    { set: challenge, cookies },
   );
 }
 
@@ -111,15 +128,26 @@ export async function badGatewayResponse(error: unknown, context: ErrorContext):
     headers: {},
   };
   await report(error, mapped, context);
+  if (prefersHtml(context.request)) {
+    return htmlResponse(502, errorPage(mapped, new URL(context.request.url).pathname));
+  }
   return jsonResponse(502, { error: mapped.code, message: mapped.message });
 }
 
 /**
  * 403 for an authenticated user the vouching provider does not authorize.
  *
+ * @param request - the request (an HTML page for a navigation, JSON otherwise)
  * @returns the response
  */
-export function forbiddenResponse(): Response {
+export function forbiddenResponse(request?: Request): Response {
+  if (request !== undefined && prefersHtml(request)) {
+    return htmlResponse(403, {
+      title: 'Access denied',
+      message: 'You do not have access to this page.',
+      link: BACK,
+    });
+  }
   return jsonResponse(403, { error: 'forbidden', message: 'Access denied.' });
 }
 

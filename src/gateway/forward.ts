@@ -1,9 +1,14 @@
-import { authenticate, credentialToken, requestCredential } from './authenticate.js';
+import { InvalidRequestError } from '../errors/index.js';
+import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
+import { hasCredentialParam } from './credential-params.js';
 import { badGatewayResponse, challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
 import type { ForwardedUser } from './identity.js';
 import { buildUpstreamRequest, sendUpstream } from './proxy.js';
+import { publicOriginOf, requirePublicOrigin } from './public-origin.js';
 import { isPublicPath } from './public-paths.js';
+import { privateAnswer } from './response-headers.js';
+import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
 
 /**
  * Every request outside `/auth/*`: public paths go to the runner without identity; everything
@@ -12,12 +17,19 @@ import { isPublicPath } from './public-paths.js';
  *
  * @param context - the route context
  * @returns the runner's response, or the gateway's refusal
- * @throws InvalidRequestError for a malformed credential (the router answers 4xx)
+ * @throws InvalidRequestError for a malformed credential, a credential in both a header and the
+ *   query (400), or a cookie-authenticated unsafe request from another site (403)
  */
 export async function forward(context: RouteContext): Promise<Response> {
   const { request, url, state } = context;
+  assertOneCredentialPlace(request, url);
   if (isPublicPath(state.config.publicPaths, url.pathname)) return send(context, null);
-  const credential = requestCredential(request, state);
+  const credential = await credentialOrRefusal(context);
+  if (credential instanceof Response) return credential;
+  if (credential.kind === 'session' && isUnsafeMethod(request.method)) {
+    // A browser attaches the cookie to any site's form post; a bearer token it never sends on its own.
+    assertSameOrigin(request, publicOriginOf(state.config, url) ?? url.origin, state.config.corsOrigins);
+  }
   let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
     outcome = await authenticate(request, credential, state);
@@ -26,29 +38,59 @@ export async function forward(context: RouteContext): Promise<Response> {
   }
   switch (outcome.kind) {
     case 'user': {
-      if (outcome.refreshHandle === null) return send(context, outcome.user);
+      if (outcome.refreshHandle === null) return privateAnswer(await send(context, outcome.user), []);
       const [response, cookies] = await Promise.all([
         send(context, outcome.user),
         slideSessionCookie(context, outcome.refreshHandle),
       ]);
-      return withCookies(response, cookies);
+      return privateAnswer(response, cookies);
     }
     case 'forbidden':
-      return forbiddenResponse();
+      return forbiddenResponse(request);
     case 'anonymous':
       return challengeResponse(request, {
         // A refused token is an API client's problem: a login page would not fix it.
         loginAvailable: state.cloud !== undefined && credential.kind !== 'token',
+        refusedToken: credential.kind === 'token',
         // A session cookie that no longer opens (expired, revoked, old secret) is cleared.
         cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
       });
   }
 }
 
+/**
+ * A credential in the URL is never used, and never passed on; next to a header credential it
+ * makes the request ambiguous (which one did the client mean?), so it is refused.
+ *
+ * @throws InvalidRequestError `invalid_request` (400)
+ */
+function assertOneCredentialPlace(request: Request, url: URL): void {
+  if (
+    (request.headers.has('Authorization') || request.headers.has('X-Playground-Access')) &&
+    hasCredentialParam(url.search)
+  ) {
+    throw new InvalidRequestError(
+      'invalid_request',
+      'Send the credential in one place: a header, not also the query string.',
+    );
+  }
+}
+
 async function send(context: RouteContext, user: ForwardedUser | null): Promise<Response> {
-  const { request, state } = context;
-  const upstream = state.config.upstream;
-  const upstreamRequest = buildUpstreamRequest(request, { upstream, user, ownCookieNames: state.ownCookies });
+  const { request, state, url } = context;
+  const { upstream, forwardCredentials } = state.config;
+  const assertion =
+    user === null || state.signer === undefined
+      ? null
+      : await state.signer.sign(user, requirePublicOrigin(state.config, url));
+  const upstreamRequest = buildUpstreamRequest(request, {
+    upstream,
+    user,
+    assertion,
+    ownCookieNames: state.ownCookies,
+    publicOrigin: publicOriginOf(state.config, url),
+    forwardCredentials,
+  });
   try {
     return await sendUpstream(upstreamRequest, upstream, context.fetch);
   } catch (error) {
@@ -70,12 +112,4 @@ async function slideSessionCookie(context: RouteContext, handle: string): Promis
   } catch {
     return [];
   }
-}
-
-/** The runner's response with the gateway's cookies added (a copy: fetched headers are immutable). */
-function withCookies(response: Response, cookies: readonly string[]): Response {
-  if (cookies.length === 0 || response.status < 200) return response;
-  const copy = new Response(response.body, response);
-  for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
-  return copy;
 }

@@ -1,4 +1,5 @@
 import type { ErrorHandler } from '../errors/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import type { ProviderCacheOptions } from '../provider/index.js';
 import { route } from './routes.js';
@@ -28,6 +29,11 @@ export interface GatewayOptions {
    * slowdown of every request. Default: the provider's defaults (60 s positive TTL).
    */
   cloudCache?: ProviderCacheOptions | 'off';
+  /**
+   * Where the Cloud provider keeps shared state, for a gateway run outside Workers (e.g. in Node
+   * with `redisStores` from `mastra-edge-auth/node`). Roles set here override `AUTH_KV` and `AUTH_DO`.
+   */
+  stores?: AuthStores;
 }
 
 /** A Workers module handler. */
@@ -54,6 +60,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     userAuth: options.userAuth,
     onError: options.onError,
     cloudCache: options.cloudCache,
+    stores: options.stores,
   });
   return {
     fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),

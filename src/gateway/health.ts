@@ -28,5 +28,8 @@ export function health(
     kv: config.kv !== undefined,
     secureCookies: config.cookieSecure,
     publicPaths: config.publicPaths.length,
+    publicOrigin: config.publicOrigin ?? null,
+    identitySigning: config.identity?.material.alg ?? null,
+    corsOrigins: config.corsOrigins.length,
   });
 }

@@ -4,6 +4,7 @@ import { newStateId } from '../policy/login-state.js';
 import { MAX_RETURN_TO_LENGTH } from '../policy/return-to.js';
 import type { RouteContext } from './context.js';
 import { notFoundResponse } from './error-response.js';
+import { requirePublicOrigin } from './public-origin.js';
 import { singleParam } from './query.js';
 import { redirectResponse } from './responses.js';
 import { requireReturnTo } from './return-to.js';
@@ -30,7 +31,9 @@ export async function login(context: RouteContext): Promise<Response> {
       code: 'invalid_redirect',
     }),
   );
-  const redirectUri = config.cloud?.callbackUrl ?? `${context.url.origin}${CALLBACK_PATH}`;
+  // Never the request's Host: a forged one would steer the code to another site.
+  const redirectUri =
+    config.cloud?.callbackUrl ?? `${requirePublicOrigin(config, context.url)}${CALLBACK_PATH}`;
   const state = `${newStateId()}|${encodeURIComponent(returnTo)}`;
   if (state.length > MAX_STATE_LENGTH) {
     throw new InvalidRequestError('invalid_redirect', 'returnTo is too long.');

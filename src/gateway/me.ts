@@ -1,4 +1,4 @@
-import { authenticate, credentialToken, requestCredential } from './authenticate.js';
+import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
 import { jsonResponse } from './responses.js';
@@ -12,7 +12,8 @@ import { jsonResponse } from './responses.js';
  */
 export async function me(context: RouteContext): Promise<Response> {
   const { request, state } = context;
-  const credential = requestCredential(request, state);
+  const credential = await credentialOrRefusal(context);
+  if (credential instanceof Response) return credential;
   try {
     const outcome = await authenticate(request, credential, state);
     switch (outcome.kind) {
@@ -23,6 +24,7 @@ export async function me(context: RouteContext): Promise<Response> {
       case 'anonymous':
         return challengeResponse(request, {
           loginAvailable: false,
+          refusedToken: credential.kind === 'token',
           cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
         });
     }

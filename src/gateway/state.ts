@@ -1,9 +1,11 @@
 import { type CompositeAuth, createCloudAuth } from '../composite/index.js';
 import { ConfigError, type ErrorHandler, type ErrorReport } from '../errors/index.js';
+import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import { cookieName, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
 import { MastraCloudAuthProvider, type ProviderCacheOptions } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
+import { IdentitySigner } from './identity-signer.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -16,6 +18,8 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
+  readonly signer: IdentitySigner | undefined;
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -33,6 +37,8 @@ export interface StateOptions {
   readonly onError?: ErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
+  readonly stores?: AuthStores | undefined;
 }
 
 const OWN_COOKIES: readonly string[] = [
@@ -81,7 +87,7 @@ export function buildState(env: object, options: StateOptions): StateResult {
           cloudBaseUrl: settings.cloudBaseUrl,
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
-          ...cacheSettings(config, options.cloudCache),
+          ...cacheSettings(config, options.cloudCache, options.stores),
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onError ?? logAbsorbed,
@@ -103,18 +109,36 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
   };
 }
 
-/** The provider's `kv` and `cache` options for a cache setting. */
+/**
+ * The provider's `kv`, `stores` and `cache` options for a cache setting. With `AUTH_DO`, the
+ * object holds revocation marks, sessions and used login states (strong) and KV keeps the verify
+ * cache; the object's revocation feed is polled every `AUTH_DO_SYNC_MS`.
+ */
 function cacheSettings(
   config: GatewayConfig,
   cloudCache: ProviderCacheOptions | 'off' | undefined,
-): { kv?: GatewayConfig['kv']; cache?: ProviderCacheOptions } {
-  if (cloudCache === 'off') return { cache: { l1TtlMs: 0, negativeTtlMs: 0 } };
+  given: AuthStores | undefined,
+): { kv?: GatewayConfig['kv']; stores?: AuthStores; cache?: ProviderCacheOptions } {
+  const durable = config.durableObject;
+  const fromDurable: AuthStores | undefined = durable && {
+    sessions: durable.stores.store,
+    revocations: durable.stores.store,
+    usedStates: durable.stores.store,
+    revocationFeed: durable.stores.feed,
+    feedPollMs: durable.syncMs,
+  };
+  const stores = fromDurable || given ? { ...fromDurable, ...given } : undefined;
+  if (cloudCache === 'off') {
+    return { cache: { l1TtlMs: 0, negativeTtlMs: 0 }, ...(stores && { stores }) };
+  }
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
+    ...(stores && { stores }),
     ...(cloudCache !== undefined && { cache: cloudCache }),
   };
 }

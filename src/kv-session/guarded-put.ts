@@ -1,11 +1,12 @@
+import { capabilitiesOf, cleanupTtlFor } from './capabilities.js';
 import { type Clock, sleepOn } from './clock.js';
 import type { RecordKind } from './keys.js';
-import { cleanupTtlSeconds, KV_WRITE_INTERVAL_MS, MAX_ENTRY_CHARS } from './limits.js';
+import { MAX_ENTRY_CHARS } from './limits.js';
 import { report, type StorageErrorHandler } from './report.js';
 import type { KVStore } from './store.js';
 
 /**
- * What to do when this isolate wrote the key less than {@link KV_WRITE_INTERVAL_MS} ago:
+ * What to do when this isolate wrote the key less than the store's `writeIntervalMs` ago:
  * `skip` the write (caches: the entry already there is at most a second older) or `wait` until
  * the interval has passed (state that must land: sessions, revocation marks).
  */
@@ -13,9 +14,9 @@ export type WriteMode = 'skip' | 'wait';
 
 /**
  * - `written`: KV accepted the write.
- * - `skipped`: not sent, this isolate wrote the key within the last second (`skip` mode).
- * - `rate-limited`: KV answered 429 (another isolate wrote the key within the last second).
- * - `failed`: KV threw, or the value was too large to store.
+ * - `skipped`: not sent, this isolate wrote the key within the store's write interval (`skip` mode).
+ * - `rate-limited`: the store answered 429 (another isolate wrote the key within the interval).
+ * - `failed`: the store threw, or the value was too large to store.
  */
 export type WriteOutcome = 'written' | 'skipped' | 'rate-limited' | 'failed';
 
@@ -32,14 +33,14 @@ export interface GuardOptions {
 const lastWrites = new WeakMap<KVStore, Map<string, number>>();
 
 /**
- * The one path every KV write takes: clamps the TTL to KV's floor plus a margin, keeps to one
- * write per key per second from this isolate, and turns failures into an outcome (reported to
- * `onError`) instead of an exception.
+ * The one path every store write takes: clamps the TTL to the store's declared floor plus its
+ * margin, keeps to its declared write rate per key from this isolate (Workers KV: one per second),
+ * and turns failures into an outcome (reported to `onError`) instead of an exception.
  *
  * @param kv - the store.
  * @param key - a key from `keys.ts`.
  * @param value - the encoded record.
- * @param remainingMs - milliseconds until the record's logical expiry; the KV TTL is derived from it.
+ * @param remainingMs - milliseconds until the record's logical expiry; the store TTL is derived from it.
  * @param options - record kind (for reports), clock, mode, error handler.
  * @returns what happened; never throws.
  */
@@ -58,7 +59,7 @@ export async function guardedPut(
     return 'failed';
   }
   return guarded(kv, key, options, 'put', () =>
-    kv.put(key, value, { expirationTtl: cleanupTtlSeconds(remainingMs) }),
+    kv.put(key, value, { expirationTtl: cleanupTtlFor(capabilitiesOf(kv), remainingMs) }),
   );
 }
 
@@ -79,11 +80,13 @@ async function guarded(
   write: () => Promise<void>,
 ): Promise<WriteOutcome> {
   const { clock, mode } = options;
-  if (!(await reserve(kv, key, clock, mode))) return 'skipped';
+  const interval = capabilitiesOf(kv).writeIntervalMs;
+  if (interval === 0) return attempt(write, options, op);
+  if (!(await reserve(kv, key, clock, mode, interval))) return 'skipped';
   let outcome = await attempt(write, options, op);
   if (outcome === 'rate-limited' && mode === 'wait') {
-    // Another isolate wrote the key within the last second: wait one interval and try once more.
-    await sleepOn(clock, KV_WRITE_INTERVAL_MS);
+    // Another isolate wrote the key within the interval: wait one interval and try once more.
+    await sleepOn(clock, interval);
     const slots = slotsOf(kv);
     slots.delete(key);
     slots.set(key, clock.now());
@@ -93,12 +96,18 @@ async function guarded(
 }
 
 /** Claims the next write slot for `key`; false when `skip` mode finds the key written too recently. */
-async function reserve(kv: KVStore, key: string, clock: Clock, mode: WriteMode): Promise<boolean> {
+async function reserve(
+  kv: KVStore,
+  key: string,
+  clock: Clock,
+  mode: WriteMode,
+  interval: number,
+): Promise<boolean> {
   const slots = slotsOf(kv);
   const now = clock.now();
-  prune(slots, now);
+  prune(slots, now, interval);
   const last = slots.get(key);
-  const slot = last === undefined ? now : Math.max(now, last + KV_WRITE_INTERVAL_MS);
+  const slot = last === undefined ? now : Math.max(now, last + interval);
   if (slot > now && mode === 'skip') return false;
   // Claimed before awaiting, so concurrent writers in this isolate see it.
   slots.delete(key);
@@ -136,9 +145,9 @@ function slotsOf(kv: KVStore): Map<string, number> {
 }
 
 /** Drops slots older than the interval; the map is in slot order, so stop at the first recent one. */
-function prune(slots: Map<string, number>, now: number): void {
+function prune(slots: Map<string, number>, now: number, interval: number): void {
   for (const [key, at] of slots) {
-    if (now - at < KV_WRITE_INTERVAL_MS) break;
+    if (now - at < interval) break;
     slots.delete(key);
   }
 }

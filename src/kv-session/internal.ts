@@ -7,7 +7,7 @@
  */
 export { guardedPut } from './guarded-put.js';
 export { hashToken } from './hash.js';
-export { storageKey } from './keys.js';
+export { KEY_PREFIXES, storageKey } from './keys.js';
 export { DEFAULT_POSITIVE_TTL_MS } from './limits.js';
 export { LruMap } from './lru.js';
 export { ManualClock } from './manual-clock.js';

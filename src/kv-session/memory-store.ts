@@ -1,3 +1,4 @@
+import { MEMORY_CAPABILITIES, type StoreCapabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
 import { DEFAULT_L1_MAX_ENTRIES } from './limits.js';
 import { LruMap } from './lru.js';
@@ -18,9 +19,9 @@ interface Stored {
 
 /**
  * A bounded, expiring in-memory {@link KVStore} for Node (one process = one "location"). Reads
- * after writes are immediate; `expirationTtl` (seconds) is honoured; there is no TTL floor or
- * write-rate limit (those are KV's; the write guard applies them anyway). Not shared between
- * processes: with several Node processes, use a shared store.
+ * after writes are immediate; `expirationTtl` (seconds) is honoured; no TTL floor, no write-rate
+ * limit, atomic `putIfAbsent` ({@link MEMORY_CAPABILITIES}). Not shared between processes: with
+ * several Node processes, use a shared store (the Redis store in `mastra-edge-auth/node`).
  *
  * Import from `mastra-edge-auth/kv-session`.
  *
@@ -31,6 +32,7 @@ interface Stored {
  * ```
  */
 export class MemoryKVStore implements KVStore {
+  readonly capabilities: StoreCapabilities = MEMORY_CAPABILITIES;
   readonly #records: LruMap<string, Stored>;
   readonly #clock: Clock;
 
@@ -50,27 +52,42 @@ export class MemoryKVStore implements KVStore {
   }
 
   async get(key: string, _type: 'text' = 'text'): Promise<string | null> {
-    const record = this.#records.get(key);
-    if (!record) return null;
-    if (record.expiresAt !== undefined && record.expiresAt <= this.#clock.now()) {
-      this.#records.delete(key);
-      return null;
-    }
-    return record.value;
+    return this.#live(key)?.value ?? null;
   }
 
   /** @throws TypeError when `value` is not a string or `expirationTtl` is not a positive number. */
   async put(key: string, value: string, options?: KVPutOptions): Promise<void> {
+    this.#records.set(key, this.#record(value, options));
+  }
+
+  /** Atomic (checked and written in one synchronous step). @throws TypeError as `put`. */
+  async putIfAbsent(key: string, value: string, options?: KVPutOptions): Promise<boolean> {
+    const record = this.#record(value, options);
+    if (this.#live(key)) return false;
+    this.#records.set(key, record);
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#records.delete(key);
+  }
+
+  #live(key: string): Stored | undefined {
+    const record = this.#records.get(key);
+    if (!record) return undefined;
+    if (record.expiresAt !== undefined && record.expiresAt <= this.#clock.now()) {
+      this.#records.delete(key);
+      return undefined;
+    }
+    return record;
+  }
+
+  #record(value: string, options: KVPutOptions | undefined): Stored {
     if (typeof value !== 'string') throw new TypeError('value must be a string');
     const ttl = options?.expirationTtl;
     if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) {
       throw new TypeError('expirationTtl must be a positive number of seconds');
     }
-    const expiresAt = ttl === undefined ? undefined : this.#clock.now() + ttl * 1000;
-    this.#records.set(key, { value, expiresAt });
-  }
-
-  async delete(key: string): Promise<void> {
-    this.#records.delete(key);
+    return { value, expiresAt: ttl === undefined ? undefined : this.#clock.now() + ttl * 1000 };
   }
 }

@@ -1,4 +1,5 @@
 import { StorageUnavailableError } from '../errors/index.js';
+import { capabilitiesOf } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
 import { decodeRevocationMark, encodeRevocationMark } from './codec.js';
 import { guardedPut } from './guarded-put.js';
@@ -8,6 +9,7 @@ import { DEFAULT_L1_MAX_ENTRIES, DEFAULT_REVOCATION_TTL_MS, MIN_REVOCATION_TTL_M
 import { LruMap } from './lru.js';
 import { report, type StorageErrorHandler } from './report.js';
 import type { KVStore } from './store.js';
+import type { RevocationEvent, RevocationFeed } from './stores.js';
 
 /** `revoked`: a live mark exists. `clear`: none. `unknown`: KV could not be read (or held garbage). */
 export type RevocationState = 'revoked' | 'clear' | 'unknown';
@@ -22,6 +24,10 @@ export interface RevocationListOptions {
   /** Mark lifetime when `revoke` gets no `until`. Default 24 h; at least 2 h. */
   defaultTtlMs?: number;
   onError?: StorageErrorHandler;
+  /** Revocations made elsewhere, pushed or polled (see {@link RevocationFeed}). */
+  feed?: RevocationFeed;
+  /** Least time between two polls of a polled feed. Default 0: before every cached answer is trusted. */
+  feedPollMs?: number;
 }
 
 /** Options of {@link RevocationList.revoke}. */
@@ -45,11 +51,21 @@ export interface RevokeOptions {
  * ```
  */
 export class RevocationList {
+  /**
+   * The marks store is strongly consistent: a mark it does not answer for may exist, so an
+   * unreadable state is an outage (no loader may decide instead).
+   */
+  readonly authoritative: boolean;
   readonly #kv: KVStore | undefined;
   readonly #clock: Clock;
   readonly #local: LruMap<string, number>;
   readonly #defaultTtlMs: number;
   readonly #onError: StorageErrorHandler | undefined;
+  readonly #poll: RevocationFeed['poll'];
+  readonly #pollMs: number;
+  readonly #resetListeners: Array<() => void> = [];
+  #cursor: number | undefined;
+  #polledAt = Number.NEGATIVE_INFINITY;
 
   /** @throws TypeError naming the option when one is invalid. */
   constructor(options: RevocationListOptions = {}) {
@@ -64,6 +80,53 @@ export class RevocationList {
     this.#local = new LruMap(max);
     this.#defaultTtlMs = ttl;
     this.#onError = options.onError;
+    this.authoritative = options.kv !== undefined && capabilitiesOf(options.kv).consistency.kind === 'strong';
+    const pollMs = options.feedPollMs ?? 0;
+    if (!Number.isInteger(pollMs) || pollMs < 0)
+      throw new TypeError('feedPollMs must be a non-negative integer');
+    this.#pollMs = pollMs;
+    const feed = options.feed;
+    if (feed !== undefined && (typeof feed !== 'object' || feed === null)) {
+      throw new TypeError('feed must be a RevocationFeed');
+    }
+    this.#poll = typeof feed?.poll === 'function' ? feed.poll.bind(feed) : undefined;
+    if (typeof feed?.subscribe === 'function') feed.subscribe((event) => this.#apply(event));
+  }
+
+  /** True when marks are shared through a store (not only this isolate's memory). */
+  get shared(): boolean {
+    return this.#kv !== undefined;
+  }
+
+  /** Calls `listener` when a feed says it cannot tell what was revoked: drop every cached answer. */
+  onReset(listener: () => void): void {
+    this.#resetListeners.push(listener);
+  }
+
+  /** True when a polled feed is due (cheap; no I/O): call {@link RevocationList.sync} then. */
+  get syncDue(): boolean {
+    return this.#poll !== undefined && this.#clock.now() - this.#polledAt >= this.#pollMs;
+  }
+
+  /**
+   * Polls the feed for revocations made elsewhere and applies them (local marks, or a reset).
+   *
+   * @throws StorageUnavailableError when the feed could not answer: nothing cached may be trusted.
+   */
+  async sync(): Promise<void> {
+    const poll = this.#poll;
+    if (poll === undefined) return;
+    const startedAt = this.#clock.now();
+    let answer: Awaited<ReturnType<NonNullable<RevocationFeed['poll']>>>;
+    try {
+      answer = await poll(this.#cursor);
+    } catch (error) {
+      report(this.#onError, error, { op: 'get', record: 'revoked' });
+      throw new StorageUnavailableError('The revocation feed could not be read', { cause: error });
+    }
+    for (const event of answer.events) this.#apply(event);
+    if (this.#cursor === undefined || answer.cursor > this.#cursor) this.#cursor = answer.cursor;
+    this.#polledAt = Math.max(this.#polledAt, startedAt);
   }
 
   /**
@@ -156,6 +219,16 @@ export class RevocationList {
       throw new TypeError('until must be a valid Date');
     }
     return until.getTime();
+  }
+
+  #apply(event: RevocationEvent): void {
+    if (event.kind === 'reset') {
+      for (const listener of this.#resetListeners) listener();
+      return;
+    }
+    // The mark's own `until` stays in the store; locally it only has to outlive cached answers.
+    if (isTokenHash(event.tokenHash))
+      this.#markLocally(event.tokenHash, this.#clock.now() + MIN_REVOCATION_TTL_MS);
   }
 
   #markLocally(tokenHash: string, until: number): void {

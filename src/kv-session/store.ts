@@ -1,4 +1,5 @@
 import { StorageUnavailableError } from '../errors/index.js';
+import { capabilitiesOf, type StoreCapabilities } from './capabilities.js';
 
 /** Options of {@link KVStore.put}; the same shape Workers KV accepts. */
 export interface KVPutOptions {
@@ -7,18 +8,26 @@ export interface KVPutOptions {
 }
 
 /**
- * The storage this room needs: the text subset of a Workers `KVNamespace`. A real binding
- * satisfies it structurally; {@link MemoryKVStore} implements it for Node, and the test double in
- * `mastra-edge-auth/testing` implements it with KV's limits.
+ * The storage primitive every record kind is kept in: the text subset of a Workers `KVNamespace`,
+ * plus what the engine guarantees. A real KV binding satisfies it structurally (and is assumed to
+ * have {@link WORKERS_KV_CAPABILITIES}); {@link MemoryKVStore}, the Durable Object store, the Redis
+ * store and the KV test double implement it and declare their own `capabilities`.
  *
- * Semantics assumed (those of Workers KV): eventually consistent across locations, at most one
- * write per second per key, `expirationTtl` of at least 60 s. Nothing here relies on
- * read-after-write across locations.
+ * Nothing here relies on more than the store declares: with an `eventual` store, no request
+ * depends on reading a record written elsewhere just before.
  */
 export interface KVStore {
   get(key: string, type: 'text'): Promise<string | null>;
   put(key: string, value: string, options?: KVPutOptions): Promise<void>;
   delete(key: string): Promise<void>;
+  /** What the engine guarantees; absent means Workers KV's (the weakest). */
+  readonly capabilities?: StoreCapabilities;
+  /**
+   * Writes `value` only when `key` holds no live record. Atomic when `capabilities.atomicSetIfAbsent`.
+   *
+   * @returns `true` when this call wrote it, `false` when a record was already there
+   */
+  putIfAbsent?(key: string, value: string, options?: KVPutOptions): Promise<boolean>;
 }
 
 const wrappers = new WeakMap<object, KVStore>();
@@ -46,7 +55,9 @@ export function asKVStore(binding: unknown): KVStore {
   const put = method(binding, 'put');
   const del = method(binding, 'delete');
   if (!get || !put || !del) throw new TypeError(SHAPE_MESSAGE);
+  const ownPutIfAbsent = method(binding, 'putIfAbsent');
   const store: KVStore = {
+    capabilities: capabilitiesOf(binding),
     async get(key) {
       const value = await get(key, 'text');
       if (value === null || value === undefined) return null;
@@ -60,6 +71,14 @@ export function asKVStore(binding: unknown): KVStore {
     async delete(key) {
       await del(key);
     },
+    ...(ownPutIfAbsent && {
+      async putIfAbsent(key: string, value: string, options?: KVPutOptions) {
+        const wrote = await ownPutIfAbsent(key, value, options);
+        if (typeof wrote !== 'boolean')
+          throw new StorageUnavailableError('putIfAbsent did not answer a boolean');
+        return wrote;
+      },
+    }),
   };
   wrappers.set(binding, store);
   return store;

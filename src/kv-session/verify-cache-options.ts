@@ -40,6 +40,13 @@ export interface VerifyCacheOptions<V> {
   clock?: Clock;
   /** Revocation marks to honour. Default: a new list over `kv`. Share one between caches. */
   revocations?: RevocationList;
+  /**
+   * Poll a polled revocation feed (see `RevocationList`) before trusting a cached answer. Default
+   * true. A cache consulted only right after another cache that shares its `revocations` in the
+   * same request (the provider's permission cache, after the user's verification) turns it off,
+   * so a request costs one poll.
+   */
+  pollFeed?: boolean;
   /** Default `'none'`; see {@link Coalesce} for why the caller must choose `'isolate'`. */
   coalesce?: Coalesce;
   /** L1 bound. Default 10 000. */
@@ -92,6 +99,7 @@ export interface VerifyCacheStats {
 /** Options after defaults and checks. */
 export interface ResolvedOptions {
   record: 'verify' | 'perm';
+  pollFeed: boolean;
   coalesce: Coalesce;
   l1MaxEntries: number;
   l1TtlMs: number;
@@ -138,6 +146,8 @@ export function resolveOptions<V>(options: VerifyCacheOptions<V>): ResolvedOptio
   const coalesce = options.coalesce ?? 'none';
   if (coalesce !== 'isolate' && coalesce !== 'none')
     throw new TypeError("coalesce must be 'isolate' or 'none'");
+  const pollFeed = options.pollFeed ?? true;
+  if (typeof pollFeed !== 'boolean') throw new TypeError('pollFeed must be a boolean');
   const negativeInKv = options.negativeInKv ?? false;
   if (typeof negativeInKv !== 'boolean') throw new TypeError('negativeInKv must be a boolean');
   const positiveTtlMs = int(
@@ -149,6 +159,7 @@ export function resolveOptions<V>(options: VerifyCacheOptions<V>): ResolvedOptio
   );
   return {
     record,
+    pollFeed,
     coalesce,
     negativeInKv,
     positiveTtlMs,

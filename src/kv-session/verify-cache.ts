@@ -1,4 +1,4 @@
-import { type CloudApiError, isRejection, isUnavailable } from '../errors/index.js';
+import { type CloudApiError, isRejection, isUnavailable, StorageUnavailableError } from '../errors/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { encodeVerifyEntry } from './codec.js';
 import {
@@ -92,6 +92,8 @@ export class VerifyCache<V> {
     this.revocations =
       options.revocations ??
       new RevocationList({ kv: options.kv, clock: this.#clock, onError: options.onError });
+    // A feed that lost track of revocations made elsewhere: no answer held here is trusted.
+    this.revocations.onReset(() => this.#l1.clear());
   }
 
   /** A snapshot of the counters. */
@@ -126,6 +128,8 @@ export class VerifyCache<V> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
     if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
     const hash = tokenHash;
+    // A polled feed (a Durable Object's revocation version) is asked before any cached answer is trusted.
+    if (this.#o.pollFeed && this.revocations.syncDue) await this.revocations.sync();
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     const cached = this.#l1.get(hash);
     if (cached && cached.freshUntil > this.#now()) {
@@ -199,12 +203,18 @@ export class VerifyCache<V> {
     stale: L1Entry<V> | undefined,
   ): Promise<V> {
     let graceCandidate = stale?.answer.kind === 'ok' ? stale.answer : undefined;
-    if (this.#kv) {
+    // Marks may live in another store than the cache tier (a Durable Object, Redis): always asked.
+    if (this.#kv || this.revocations.shared) {
       const [state, stored] = await Promise.all([this.revocations.check(hash), this.#readKv(hash)]);
       // The second check catches a revocation made in this isolate while KV was being read.
       if (state === 'revoked' || this.#isRevoked(hash)) throw this.#revoked(hash);
       if (state === 'unknown') {
-        // Revocation could not be read: trust no cached answer, ask the authority.
+        // A strongly consistent marks store that cannot answer is an outage: Cloud does not know
+        // about a logout recorded there, so it may not decide instead.
+        if (this.revocations.authoritative) {
+          throw new StorageUnavailableError('The revocation store could not be read');
+        }
+        // Eventually consistent marks could not be read: trust no cached answer, ask the authority.
         graceCandidate = undefined;
       } else if (stored) {
         const now = this.#now();

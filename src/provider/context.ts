@@ -5,14 +5,20 @@ import {
   parseUserData,
 } from '../cloud-fetch/index.js';
 import { reportError } from '../errors/report.js';
-import { type Clock, SessionStore, VerifyCache } from '../kv-session/index.js';
+import {
+  type Clock,
+  KvUsedStateLedger,
+  MemoryUsedStateLedger,
+  RevocationList,
+  SessionStore,
+  VerifyCache,
+} from '../kv-session/index.js';
 import { DEFAULT_POSITIVE_TTL_MS, hashToken, LruMap } from '../kv-session/internal.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
 import type { ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
-import { KvUsedStateLedger, MemoryUsedStateLedger } from './used-state.js';
 
 /** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
 const HANDOFF_MAX_ENTRIES = 1_000;
@@ -55,6 +61,14 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     reportError(o.onError, error, { source: 'provider', operation });
   const onStorageError = o.onError;
   const cache = o.cache;
+  const stores = o.stores;
+  const revocations = new RevocationList({
+    clock: o.clock,
+    onError: onStorageError,
+    ...(stores.revocations !== undefined && { kv: stores.revocations }),
+    ...(stores.revocationFeed !== undefined && { feed: stores.revocationFeed }),
+    ...(stores.feedPollMs !== undefined && { feedPollMs: stores.feedPollMs }),
+  });
   const tuning = {
     clock: o.clock,
     onError: onStorageError,
@@ -63,7 +77,8 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     ...(cache.l1TtlMs !== undefined && { l1TtlMs: cache.l1TtlMs }),
     ...(cache.l1MaxEntries !== undefined && { l1MaxEntries: cache.l1MaxEntries }),
     ...(cache.coalesce !== undefined && { coalesce: cache.coalesce }),
-    ...(o.kv !== undefined && { kv: o.kv }),
+    ...(stores.cache !== undefined && { kv: stores.cache }),
+    revocations,
   };
   const users = new VerifyCache<CloudUserProfile>({
     ...tuning,
@@ -73,7 +88,8 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
   const permissions = new VerifyCache<string[]>({
     ...tuning,
     record: 'perm',
-    revocations: users.revocations,
+    // Permissions are looked up for a user verified in the same request: that verification polled.
+    pollFeed: false,
     validate: parsePermissionList,
   });
   const sealer = new Sealer(o.sessionSecret);
@@ -83,16 +99,16 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     users,
     permissions,
     sessions:
-      o.kv === undefined
+      stores.sessions === undefined
         ? undefined
-        : new SessionStore({ kv: o.kv, clock: o.clock, onError: onStorageError }),
+        : new SessionStore({ kv: stores.sessions, clock: o.clock, onError: onStorageError }),
     flow: {
       client: o.client,
       sealer,
       ledger:
-        o.kv === undefined
+        stores.usedStates === undefined
           ? new MemoryUsedStateLedger(o.clock)
-          : new KvUsedStateLedger(o.kv, o.clock, onStorageError),
+          : new KvUsedStateLedger(stores.usedStates, o.clock, onStorageError),
       secureCookies: o.secureCookies,
       sessionIdleSeconds: o.sessionMaxAgeSeconds,
       now: () => o.clock.now(),

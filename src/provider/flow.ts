@@ -1,6 +1,7 @@
 import type { CloudExchangeParams, CloudExchangeResult, MastraCloudClient } from '../cloud-fetch/index.js';
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
+import type { UsedStateLedger } from '../kv-session/index.js';
 import { hashToken } from '../kv-session/internal.js';
 import { cookieName } from '../policy/cookie-names.js';
 import { MAX_CODE_LENGTH, MAX_STATE_LENGTH } from '../policy/limits.js';
@@ -11,7 +12,6 @@ import { clearProviderCookie, providerCookie, readCookie } from './cookies.js';
 import { createPkcePair } from './pkce.js';
 import type { OpenedPayload, Sealer } from './seal.js';
 import { type SealedSession, sealSession } from './session-cookie.js';
-import type { UsedStateLedger } from './used-state.js';
 
 /** Lifetime of a login flow (and of its cookie): the user has this long to sign in at Cloud. */
 export const LOGIN_FLOW_TTL_SECONDS = 600;

@@ -15,4 +15,3 @@ export {
 } from './options.js';
 export { MastraCloudAuthProvider } from './provider.js';
 export type { CloudCallbackResult } from './sso.js';
-export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-state.js';

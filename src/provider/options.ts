@@ -1,6 +1,15 @@
 import { MastraCloudClient } from '../cloud-fetch/index.js';
 import type { ErrorHandler } from '../errors/index.js';
-import { asKVStore, type Clock, type Coalesce, type KVStore, systemClock } from '../kv-session/index.js';
+import {
+  type AuthStores,
+  asKVStore,
+  type Clock,
+  type Coalesce,
+  type KVStore,
+  type RevocationFeed,
+  storesFromKv,
+  systemClock,
+} from '../kv-session/index.js';
 import type { PathRule } from '../mastra/interfaces.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
 
@@ -37,6 +46,12 @@ export interface MastraCloudAuthProviderOptions {
   sessionSecret: string;
   /** `AUTH_KV` (a Workers KV binding or any {@link KVStore}): shared cache, revocation marks, session records. */
   kv?: KVStore;
+  /**
+   * Where each kind of state lives, when not all in `kv`: e.g. revocation marks, sessions and used
+   * login states in a Durable Object or Redis (strong), the verify cache in KV. Roles left out
+   * fall back to `kv`. See STORAGE.md "Stores and their guarantees".
+   */
+  stores?: AuthStores;
   cache?: ProviderCacheOptions;
   /** `secure: false` is dev mode for `http://localhost` only: no `Secure`, no `__Host-` prefix. Default true. */
   cookies?: { secure?: boolean };
@@ -68,7 +83,7 @@ export interface ResolvedProviderOptions {
   client: MastraCloudClient;
   sessionSecret: string;
   callbackUrl: string | undefined;
-  kv: KVStore | undefined;
+  stores: AuthStores;
   cache: ProviderCacheOptions;
   secureCookies: boolean;
   sessionMaxAgeSeconds: number;
@@ -95,13 +110,47 @@ export function resolveProviderOptions(options: MastraCloudAuthProviderOptions):
     client,
     sessionSecret,
     callbackUrl: optionalCallbackUrl(options.callbackUrl),
-    kv: options.kv === undefined ? undefined : asKVStore(options.kv),
+    stores: resolveStores(options.kv, options.stores),
     cache: cacheOptions(options.cache),
     secureCookies: cookieSecurity(options.cookies),
     sessionMaxAgeSeconds: sessionMaxAge(options.sessionMaxAgeSeconds),
     onError: optionalFunction(options.onError, 'onError'),
     clock: optionalClock(options.clock) ?? systemClock,
   };
+}
+
+const STORE_ROLES = ['cache', 'sessions', 'revocations', 'usedStates'] as const;
+
+function resolveStores(kv: unknown, stores: unknown): AuthStores {
+  const resolved: { -readonly [K in keyof AuthStores]: AuthStores[K] } =
+    kv === undefined ? {} : { ...storesFromKv(asKVStore(kv)) };
+  if (stores === undefined) return resolved;
+  if (typeof stores !== 'object' || stores === null) throw new TypeError('stores must be an object');
+  for (const role of STORE_ROLES) {
+    const store: unknown = Reflect.get(stores, role);
+    if (store !== undefined) resolved[role] = asKVStore(store);
+  }
+  const feed: unknown = Reflect.get(stores, 'revocationFeed');
+  if (feed !== undefined) resolved.revocationFeed = revocationFeed(feed);
+  const pollMs: unknown = Reflect.get(stores, 'feedPollMs');
+  if (pollMs !== undefined) {
+    if (typeof pollMs !== 'number' || !Number.isInteger(pollMs) || pollMs < 0) {
+      throw new TypeError('stores.feedPollMs must be a non-negative integer');
+    }
+    resolved.feedPollMs = pollMs;
+  }
+  return resolved;
+}
+
+function revocationFeed(value: unknown): RevocationFeed {
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError('stores.revocationFeed must be an object');
+  const poll: unknown = Reflect.get(value, 'poll');
+  const subscribe: unknown = Reflect.get(value, 'subscribe');
+  if (typeof poll !== 'function' && typeof subscribe !== 'function') {
+    throw new TypeError('stores.revocationFeed must have a poll or a subscribe method');
+  }
+  return value;
 }
 
 function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient {

@@ -7,7 +7,12 @@
  *
  * @module
  */
-import type { KVPutOptions, KVStore } from '../kv-session/index.js';
+import {
+  type KVPutOptions,
+  type KVStore,
+  type StoreCapabilities,
+  WORKERS_KV_CAPABILITIES,
+} from '../kv-session/index.js';
 import { ManualClock } from '../kv-session/internal.js';
 
 export { ManualClock };
@@ -116,10 +121,20 @@ export class KVDouble {
   location(name: string = this.locations[0] ?? 'main'): KVDoubleNamespace {
     if (!this.locations.includes(name)) throw new TypeError(`unknown location: ${name}`);
     return new KVDoubleNamespace(name, {
+      capabilities: () => this.capabilities,
       get: (key, type) => this.#get(name, key, type),
       put: (key, value, options) => this.#put(name, key, value, options),
       delete: (key) => this.#delete(name, key),
     });
+  }
+
+  /** Workers KV's, with this double's replication lag as the propagation bound. */
+  get capabilities(): StoreCapabilities {
+    return {
+      ...WORKERS_KV_CAPABILITIES,
+      engine: 'workers-kv-double',
+      consistency: { kind: 'eventual', propagationMs: this.#lagMs },
+    };
   }
 
   /** Moves the clock forward. */
@@ -317,6 +332,7 @@ export class KVDouble {
 
 /** The operations a {@link KVDoubleNamespace} forwards to its {@link KVDouble}, bound to one location. */
 export interface KVDoubleOps {
+  capabilities(): StoreCapabilities;
   get(key: string, type: unknown): string | null;
   put(key: string, value: unknown, options: KVPutOptions | undefined): void;
   delete(key: string): void;
@@ -334,6 +350,11 @@ export class KVDoubleNamespace implements KVStore {
   constructor(name: string, ops: KVDoubleOps) {
     this.name = name;
     this.#ops = ops;
+  }
+
+  /** Workers KV's limits, with the double's current replication lag. */
+  get capabilities(): StoreCapabilities {
+    return this.#ops.capabilities();
   }
 
   /** Reads a key as this location sees it (writes from elsewhere appear after the replication lag). */

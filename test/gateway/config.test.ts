@@ -10,6 +10,7 @@ const base = {
   SESSION_SECRET: SECRET,
   MASTRA_CLOUD_API_URL: 'https://cloud.example/',
   PROJECT_ID: 'proj_1',
+  PUBLIC_ORIGIN: 'https://app.example',
   AUTH_KV: kv,
 };
 
@@ -103,5 +104,68 @@ describe('parseConfig', () => {
   it('does not require AUTH_KV when Cloud user auth is off', () => {
     const { MASTRA_CLOUD_API_URL: _u, AUTH_KV: _k, ...rest } = base;
     expect(problems(rest)).toEqual([]);
+  });
+
+  it('takes the public origin from PUBLIC_ORIGIN or the callback URL, never from a request', () => {
+    const ok = parseConfig({
+      ...base,
+      PUBLIC_ORIGIN: undefined,
+      MASTRA_CLOUD_CALLBACK_URL: 'https://app.example/auth/callback',
+    });
+    expect(ok.ok && ok.config.publicOrigin).toBe('https://app.example');
+    expect(problems({ ...base, PUBLIC_ORIGIN: undefined })).toEqual(['PUBLIC_ORIGIN']);
+    expect(problems({ ...base, PUBLIC_ORIGIN: undefined, AUTH_COOKIE_SECURE: 'false' })).toEqual([]);
+    expect(problems({ ...base, PUBLIC_ORIGIN: 'https://app.example/base' })).toEqual(['PUBLIC_ORIGIN']);
+    expect(problems({ ...base, PUBLIC_ORIGIN: '*' })).toEqual(['PUBLIC_ORIGIN']);
+    expect(problems({ ...base, MASTRA_CLOUD_CALLBACK_URL: 'https://other.example/auth/callback' })).toEqual([
+      'MASTRA_CLOUD_CALLBACK_URL',
+    ]);
+  });
+
+  it('checks FORWARD_CREDENTIALS, CORS_ORIGINS and the identity settings', () => {
+    expect(problems({ ...base, FORWARD_CREDENTIALS: 'yes' })).toEqual(['FORWARD_CREDENTIALS']);
+    expect(problems({ ...base, CORS_ORIGINS: 'https://a.example, *' })).toEqual(['CORS_ORIGINS']);
+    const cors = parseConfig({ ...base, CORS_ORIGINS: 'https://a.example, http://localhost:5173/' });
+    expect(cors.ok && cors.config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(problems({ ...base, IDENTITY_AUDIENCE: 'runner' })).toEqual(['IDENTITY_SIGNING_KEY']);
+    const identity = parseConfig({ ...base, IDENTITY_SIGNING_KEY: 'k'.repeat(32) });
+    expect(identity.ok && identity.config.identity?.audience).toBe('http://127.0.0.1:4111');
+    expect(
+      problems({
+        ...base,
+        UPSTREAM_URL: undefined,
+        UPSTREAM: { fetch: async () => new Response() },
+        IDENTITY_SIGNING_KEY: 'k'.repeat(32),
+      }),
+    ).toEqual(['IDENTITY_AUDIENCE']);
+  });
+});
+
+describe('parseConfig: AUTH_DO', () => {
+  const namespace = {
+    idFromName: (name: string) => name,
+    get: () => ({ fetch: async () => new Response('{}') }),
+  };
+
+  it('is optional; with it the Durable Object stores are built and AUTH_DO_SYNC_MS is read', () => {
+    const without = parseConfig(base);
+    expect(without.ok && without.config.durableObject).toBeUndefined();
+    const withDo = parseConfig({ ...base, AUTH_DO: namespace, AUTH_DO_SYNC_MS: '250' });
+    expect(withDo.ok && withDo.config.durableObject?.syncMs).toBe(250);
+    expect(withDo.ok && withDo.config.durableObject?.stores.store.capabilities?.engine).toBe(
+      'durable-object',
+    );
+    const defaults = parseConfig({ ...base, AUTH_DO: namespace });
+    expect(defaults.ok && defaults.config.durableObject?.syncMs).toBe(0);
+  });
+
+  it.each([
+    ['AUTH_DO', { AUTH_DO: 'not a binding' }],
+    ['AUTH_DO', { AUTH_DO: { get: (): null => null } }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '-1' }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '1e3' }],
+    ['AUTH_DO_SYNC_MS', { AUTH_DO: namespace, AUTH_DO_SYNC_MS: '60001' }],
+  ])('names %s when it is invalid (%j)', (setting, env) => {
+    expect(problems({ ...base, ...env })).toEqual([setting]);
   });
 });

@@ -161,7 +161,10 @@ describe('challengeResponse', () => {
     const api = new Request('https://gw.example/api/agents', { headers: { Accept: 'application/json' } });
     for (const [req, loginAvailable] of [
       [api, true],
-      [new Request('https://gw.example/', { headers: { Accept: 'text/html' } }), false],
+      [
+        new Request('https://gw.example/', { headers: { Accept: 'application/json, text/html;q=0.5' } }),
+        false,
+      ],
     ] as const) {
       const response = challengeResponse(req, { loginAvailable });
       expect(response.status).toBe(401);

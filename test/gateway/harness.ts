@@ -52,13 +52,21 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & { tokenTtlSeconds?: number } = {},
+  options: Pick<GatewayOptions, 'cloudCache'> & {
+    tokenTtlSeconds?: number;
+    autoApprove?: boolean;
+    emulator?: CloudEmulator;
+  } = {},
 ): Harness {
-  const { tokenTtlSeconds, ...gatewayOptions } = options;
-  const emulator = createCloudEmulator({
-    projectId: PROJECT_ID,
-    ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
-  });
+  const { tokenTtlSeconds, autoApprove, emulator: sharedEmulator, ...gatewayOptions } = options;
+  // A shared emulator: several gateway instances (isolates) in front of one Cloud.
+  const emulator =
+    sharedEmulator ??
+    createCloudEmulator({
+      projectId: PROJECT_ID,
+      ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
+      ...(autoApprove !== undefined && { autoApprove }),
+    });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
   const runner = async (request: Request): Promise<Response> => {
@@ -94,6 +102,7 @@ export function createHarness(
   });
   const fullEnv: Record<string, unknown> = {
     UPSTREAM_URL: RUNNER,
+    PUBLIC_ORIGIN: GATEWAY,
     MASTRA_CLOUD_API_URL: CLOUD,
     PROJECT_ID,
     SESSION_SECRET,

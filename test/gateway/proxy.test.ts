@@ -6,7 +6,7 @@ const upstream = { kind: 'url', origin: 'http://runner.internal:4111' } as const
 const ownCookieNames = ['__Host-mastra_session', '__Host-mastra_login'];
 
 describe('buildUpstreamRequest', () => {
-  it('replaces identity headers, strips own cookies, keeps Authorization and the rest', async () => {
+  it('replaces identity headers, strips own cookies and credentials, keeps the rest', async () => {
     const request = new Request('https://gw.example/api/agents?x=1', {
       method: 'POST',
       headers: {
@@ -16,6 +16,8 @@ describe('buildUpstreamRequest', () => {
         'X-Mastra-User-Email': 'spoofed',
         Cookie: 'a=1; __Host-mastra_session=s; b=2',
         'Content-Type': 'application/json',
+        'X-Playground-Access': 't',
+        'X-Mastra-Identity': 'forged',
         'X-Forwarded-Host': 'evil.example',
         Host: 'gw.example',
       },
@@ -24,12 +26,16 @@ describe('buildUpstreamRequest', () => {
     const out = buildUpstreamRequest(request, {
       upstream,
       user: { id: 'user_1', email: 'ada@example.com' },
+      assertion: 'signed.jwt.here',
       ownCookieNames,
+      publicOrigin: 'https://gw.example',
     });
     expect(out.url).toBe('http://runner.internal:4111/api/agents?x=1');
     expect(out.method).toBe('POST');
     expect(out.redirect).toBe('manual');
-    expect(out.headers.get('Authorization')).toBe('Bearer t');
+    expect(out.headers.get('Authorization')).toBeNull();
+    expect(out.headers.get('X-Playground-Access')).toBeNull();
+    expect(out.headers.get('X-Mastra-Identity')).toBe('signed.jwt.here');
     expect(out.headers.get('X-Mastra-User-Id')).toBe('user_1');
     expect(decodeUserHeader(out.headers.get('X-Mastra-User') ?? '')).toEqual({
       id: 'user_1',

@@ -51,6 +51,9 @@ describe('configuration', () => {
       kv: true,
       secureCookies: true,
       publicPaths: 2,
+      publicOrigin: 'https://gw.example',
+      identitySigning: null,
+      corsOrigins: 0,
     });
     for (const secret of [SESSION_SECRET, SERVICE_TOKEN]) expect(text).not.toContain(secret);
   });
@@ -62,6 +65,8 @@ describe('configuration', () => {
       'POST /auth/logout',
       'GET /auth/me',
       'GET /auth/health',
+      'GET /auth/signed-out',
+      'GET /auth/jwks',
     ]);
   });
 });

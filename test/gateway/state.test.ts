@@ -7,6 +7,7 @@ const env = () => ({
   SESSION_SECRET: 's'.repeat(32),
   MASTRA_CLOUD_API_URL: 'https://cloud.example',
   PROJECT_ID: 'p1',
+  PUBLIC_ORIGIN: 'https://gw.example',
   AUTH_KV: new MemoryKVStore(),
   BUSINESS_JWT_TOKEN: 'svc',
 });

@@ -38,9 +38,12 @@ describe('service tokens', () => {
     expect(h.emulator.calls('verify')).toBe(0);
   });
 
-  it('passes Authorization through unchanged so the runner can check it again', async () => {
+  it('removes Authorization before the runner by default; FORWARD_CREDENTIALS=true passes it unchanged', async () => {
     await h.send('/api/agents', { headers: bearer(SERVICE_TOKEN) });
-    expect(h.received[0]?.headers.get('Authorization')).toBe(`Bearer ${SERVICE_TOKEN}`);
+    expect(h.received[0]?.headers.get('Authorization')).toBeNull();
+    const forwarding = createHarness(await authKv(), { FORWARD_CREDENTIALS: 'true' });
+    await forwarding.send('/api/agents', { headers: bearer(SERVICE_TOKEN) });
+    expect(forwarding.received[0]?.headers.get('Authorization')).toBe(`Bearer ${SERVICE_TOKEN}`);
   });
 });
 
@@ -63,7 +66,8 @@ describe('Cloud Bearer tokens', () => {
     for (const token of ['not-a-cloud-token', revoked]) {
       const response = await h.send('/api/agents', { headers: bearer(token) });
       expect(response.status).toBe(401);
-      expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="mastra"');
+      // RFC 6750 section 3.1: a token was sent and refused.
+      expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="mastra", error="invalid_token"');
       expect(await jsonOf(response)).toEqual({ error: 'unauthorized', message: 'Authentication required.' });
     }
     expect(h.received).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/errors/index.js';
+import { MemoryUsedStateLedger } from '../../src/kv-session/index.js';
 import {
   beginLogin,
   completeLogin,
@@ -7,7 +8,6 @@ import {
   type LoginFlowDeps,
   stateIdOf,
 } from '../../src/provider/flow.js';
-import { MemoryUsedStateLedger } from '../../src/provider/index.js';
 import { Sealer } from '../../src/provider/seal.js';
 import { createCloudEmulator, ManualClock } from '../../src/testing/index.js';
 import {

@@ -95,7 +95,7 @@ export function createCloudEmulator(options: CloudEmulatorOptions): CloudEmulato
     };
     switch (spec.route) {
       case 'oss':
-        return handleOss(ctx);
+        return handleOss(ctx, config.autoApprove);
       case 'logout':
         return handleLogout(ctx);
       case 'callback':

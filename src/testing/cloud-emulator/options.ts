@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   loginUserId: string;
   latencyMs: number;
   controlApi: boolean;
+  autoApprove: boolean;
 }
 
 function fail(option: string, message: string): never {
@@ -43,6 +44,8 @@ export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
     fail('latencyMs', 'must be a non-negative number');
   }
   if (typeof controlApi !== 'boolean') fail('controlApi', 'must be a boolean');
+  const autoApprove = options.autoApprove ?? true;
+  if (typeof autoApprove !== 'boolean') fail('autoApprove', 'must be a boolean');
   const sessionTtlSeconds =
     options.sessionTtlSeconds === undefined
       ? undefined
@@ -74,5 +77,6 @@ export function resolveOptions(options: CloudEmulatorOptions): ResolvedOptions {
     loginUserId,
     latencyMs,
     controlApi,
+    autoApprove,
   };
 }

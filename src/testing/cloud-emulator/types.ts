@@ -39,6 +39,11 @@ export interface CloudEmulatorOptions {
   latencyMs?: number;
   /** Serve the `/__emulator/*` control API; default true. */
   controlApi?: boolean;
+  /**
+   * `/auth/oss` signs the login user in at once (default true, for tests). `false` shows a
+   * sign-in page with a "Continue as ..." button first, as a person meets Cloud (`npm start`).
+   */
+  autoApprove?: boolean;
 }
 
 /** The emulated Cloud routes. `oss` and `logout` are the browser routes, the rest the API. */

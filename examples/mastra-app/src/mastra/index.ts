@@ -5,6 +5,7 @@
  */
 import { Mastra } from '@mastra/core/mastra';
 import {
+  type AuthStores,
   type CloudAuthEnv,
   type CreateCloudAuthOptions,
   createCloudAuth,
@@ -21,6 +22,11 @@ export interface AppEnv extends CloudAuthEnv {
 export interface CreateMastraOptions {
   /** Shared store for the verify cache, sessions and revocation marks (Workers: `env.AUTH_KV`). */
   kv?: KVStore;
+  /**
+   * Where each shared state lives when not all in `kv`: e.g. `redisStores(...)` from
+   * `mastra-edge-auth/node` for several Node processes behind a load balancer (see node.ts).
+   */
+  stores?: AuthStores;
   /** The app's own auth, asked after service tokens and Mastra Cloud. */
   userAuth?: CreateCloudAuthOptions['userAuth'];
 }
@@ -36,6 +42,7 @@ export function createMastra(env: AppEnv, options: CreateMastraOptions = {}): Ma
     userAuth: options.userAuth,
     cloudOptions: {
       ...(options.kv !== undefined && { kv: options.kv }),
+      ...(options.stores !== undefined && { stores: options.stores }),
       cookies: { secure: env.AUTH_COOKIE_SECURE !== 'false' },
     },
   });

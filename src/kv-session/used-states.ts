@@ -1,9 +1,11 @@
-import type { Clock } from '../kv-session/clock.js';
-import { guardedPut } from '../kv-session/guarded-put.js';
-import { storageKey } from '../kv-session/keys.js';
-import { LruMap } from '../kv-session/lru.js';
-import { report, type StorageErrorHandler } from '../kv-session/report.js';
-import type { KVStore } from '../kv-session/store.js';
+import { StorageUnavailableError } from '../errors/index.js';
+import { capabilitiesOf, cleanupTtlFor } from './capabilities.js';
+import type { Clock } from './clock.js';
+import { guardedPut } from './guarded-put.js';
+import { storageKey } from './keys.js';
+import { LruMap } from './lru.js';
+import { report, type StorageErrorHandler } from './report.js';
+import type { KVStore } from './store.js';
 
 /**
  * Remembers which login states have been used, so a callback replayed within the flow's lifetime
@@ -55,11 +57,17 @@ export class MemoryUsedStateLedger implements UsedStateLedger {
 }
 
 /**
- * The per-isolate ledger plus a KV tier, so a callback replayed to another isolate of the same
- * location is refused too. KV is eventually consistent: a mark written in one location reaches
- * the others within about 60 s, so a replay elsewhere inside that window can still pass; Cloud's
- * single-use codes remain the backstop there. A KV failure is reported and does not block the
- * login (the local claim stands, and Cloud still has to accept the code).
+ * The per-isolate ledger plus a shared store, so a callback replayed to another isolate or
+ * process is refused too. What "refused" means follows the store's declared capabilities:
+ *
+ * - atomic set-if-absent (a Durable Object, Redis `SET NX`, memory): exactly one claim of a state
+ *   wins anywhere; a store that cannot answer is an outage (`StorageUnavailableError`), never a pass.
+ * - Workers KV (eventual, no atomic claim): read, then write. A mark reaches other locations only
+ *   after the propagation bound (about 60 s), so a replay elsewhere inside it can still pass;
+ *   Cloud's single-use codes remain the backstop there. A KV failure is reported and does not
+ *   block the login (the local claim stands, and Cloud still has to accept the code).
+ *
+ * Import from `mastra-edge-auth/kv-session`.
  */
 export class KvUsedStateLedger implements UsedStateLedger {
   readonly #local: MemoryUsedStateLedger;
@@ -74,9 +82,20 @@ export class KvUsedStateLedger implements UsedStateLedger {
     this.#onError = onError;
   }
 
+  /** @throws StorageUnavailableError when an atomic store could not answer. */
   async claim(stateHash: string, untilMs: number): Promise<boolean> {
     if (!this.#local.claimSync(stateHash, untilMs)) return false;
     const key = storageKey('used-state', stateHash);
+    const capabilities = capabilitiesOf(this.#kv);
+    if (capabilities.atomicSetIfAbsent && this.#kv.putIfAbsent) {
+      const ttl = cleanupTtlFor(capabilities, untilMs - this.#clock.now());
+      try {
+        return await this.#kv.putIfAbsent(key, '1', { expirationTtl: ttl });
+      } catch (error) {
+        report(this.#onError, error, { op: 'put', record: 'used-state' });
+        throw new StorageUnavailableError('The used-state store could not be written', { cause: error });
+      }
+    }
     try {
       if ((await this.#kv.get(key, 'text')) !== null) return false;
     } catch (error) {

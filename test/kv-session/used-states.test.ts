@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/kv-session/hash.js';
+import { KvUsedStateLedger, MemoryKVStore, MemoryUsedStateLedger } from '../../src/kv-session/index.js';
 import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
-import { KvUsedStateLedger, MemoryUsedStateLedger } from '../../src/provider/index.js';
 import { KVDouble, ManualClock } from '../../src/testing/index.js';
 
 describe('MemoryUsedStateLedger', () => {
@@ -51,5 +51,29 @@ describe('KvUsedStateLedger', () => {
     expect(await ledger.claim(state, kv.clock.now() + 600_000)).toBe(true);
     expect(await ledger.claim(state, kv.clock.now() + 600_000)).toBe(false);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('KvUsedStateLedger over an atomic store', () => {
+  it('lets exactly one of many concurrent claims from separate isolates win (set-if-absent)', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryKVStore({ clock });
+    const state = await hashToken('state-4');
+    const until = clock.now() + 600_000;
+    const ledgers = Array.from({ length: 8 }, () => new KvUsedStateLedger(store, clock));
+    const claims = await Promise.all(ledgers.map((ledger) => ledger.claim(state, until)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('is an outage when the atomic store fails, never a pass', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryKVStore({ clock });
+    store.putIfAbsent = async () => {
+      throw new Error('down');
+    };
+    const ledger = new KvUsedStateLedger(store, clock);
+    await expect(ledger.claim(await hashToken('state-5'), clock.now() + 600_000)).rejects.toMatchObject({
+      name: 'StorageUnavailableError',
+    });
   });
 });

@@ -1,0 +1,158 @@
+/**
+ * A Node fleet: two separate Node processes, each the gateway (createGateway -> createCloudAuth)
+ * behind the Node adapter, sharing one real redis-server. A browser signs in through A and
+ * reaches B with the same cookie; it logs out through A and B refuses the cookie within one
+ * round trip (B held the user in its L1, which lives seconds longer). Then Redis goes down:
+ * B answers 503, never 200.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedHandler, serve } from '../../src/node/index.js';
+import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type RunningRedis, startRedis } from './redis-server.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUILD = `${ROOT}.test-build/fleet-${process.pid}`;
+const PROJECT_ID = 'proj_fleet';
+const SESSION_SECRET = 'fleet-session-secret-0123456789-abcdef';
+
+let redis: RunningRedis;
+let cloud: ServedHandler;
+let runner: ServedHandler;
+let emulator: CloudEmulator;
+const children: ChildProcess[] = [];
+
+async function startProcess(): Promise<string> {
+  const child = spawn(process.execPath, [`${ROOT}test/node/fleet-process.mjs`], {
+    env: {
+      ...process.env,
+      FLEET_BUILD: BUILD,
+      REDIS_PORT: String(redis.port),
+      REDIS_PREFIX: 'fleet:',
+      RUNNER_URL: runner.url,
+      CLOUD_URL: cloud.url,
+      PROJECT_ID,
+      SESSION_SECRET,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const lines = createInterface({ input: child.stdout ?? process.stdin });
+  for await (const line of lines) {
+    const parsed: unknown = JSON.parse(line);
+    const url = typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, 'url') : undefined;
+    if (typeof url === 'string') return url;
+  }
+  throw new Error('fleet process exited before listening');
+}
+
+beforeAll(async () => {
+  execFileSync(
+    process.execPath,
+    [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json', '--outDir', BUILD],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  redis = await startRedis();
+  emulator = createCloudEmulator({ projectId: PROJECT_ID });
+  cloud = await serve((request) => emulator.fetch(request));
+  runner = await serve(async (request) =>
+    Response.json({ path: new URL(request.url).pathname, userId: request.headers.get('X-Mastra-User-Id') }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await cloud?.close();
+  await runner?.close();
+  await redis?.stop();
+  rmSync(BUILD, { recursive: true, force: true });
+});
+
+/** A browser: one cookie jar for 127.0.0.1 (cookies are not port-specific), redirects followed by hand. */
+class Browser {
+  readonly jar = new Map<string, string>();
+
+  async get(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.jar.size > 0) headers.set('Cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value === '' || /max-age=0/i.test(cookie)) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return response;
+  }
+
+  async navigate(url: string): Promise<Response> {
+    let next = url;
+    for (let hop = 0; hop < 10; hop++) {
+      const response = await this.get(next, {
+        headers: { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate' },
+      });
+      const location = response.headers.get('Location');
+      if (response.status < 300 || response.status > 399 || location === null) return response;
+      await response.body?.cancel();
+      next = new URL(location, next).href;
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+describe('a Node fleet sharing Redis', () => {
+  it('login on A, logout on A, refused on B within one round trip; Redis down is 503 on B', async () => {
+    const [a, b] = await Promise.all([startProcess(), startProcess()]);
+    const browser = new Browser();
+    // Node's fetch sends Sec-Fetch-Mode: cors, so start at the login route a navigation is sent to.
+    const landed = await browser.navigate(`${a}/auth/login?returnTo=%2Fagents`);
+    expect(landed.status).toBe(200);
+    expect(await landed.json()).toMatchObject({ path: '/agents', userId: expect.any(String) });
+    // B serves the same cookie (from Redis, then from its own L1).
+    for (let i = 0; i < 3; i++) expect((await browser.get(`${b}/api/whoami`)).status).toBe(200);
+
+    const cookies = new Map(browser.jar);
+    const logout = await browser.get(`${a}/auth/logout`, { method: 'POST', headers: { Origin: a } });
+    expect(logout.status).toBe(200);
+    const loggedOutAt = performance.now();
+    // The logout cleared the jar; replay the old cookie against B as an attacker would.
+    const stolen = new Browser();
+    for (const [name, value] of cookies) stolen.jar.set(name, value);
+    let refusedAfter = Number.NaN;
+    for (let i = 0; i < 200; i++) {
+      const response = await stolen.get(`${b}/api/whoami`);
+      await response.body?.cancel();
+      if (response.status === 401) {
+        refusedAfter = performance.now() - loggedOutAt;
+        break;
+      }
+      expect(response.status).toBe(200);
+    }
+    expect(refusedAfter).toBeLessThan(1_000);
+
+    // Redis down: B can neither trust its cache nor read revocations: 503, never 200.
+    const fresh = new Browser();
+    const again = await fresh.navigate(`${a}/auth/login?returnTo=%2Fagents`);
+    expect(again.status).toBe(200);
+    await redis.kill();
+    const during = await fresh.get(`${b}/api/whoami`);
+    expect(during.status).toBe(503);
+  }, 60_000);
+});
