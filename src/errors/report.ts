@@ -1,6 +1,12 @@
 import { EdgeAuthError, type ErrorFamily } from './base.js';
 import type { ErrorCode } from './codes.js';
 
+/**
+ * What the gateway reports when the runner behind it failed (no `EdgeAuthError` involved): it
+ * could not be reached (502), answered no headers in time (504), or broke off a streamed answer.
+ */
+export type RunnerFailureCode = 'bad_gateway' | 'gateway_timeout' | 'stream_interrupted';
+
 /** Which part of the package is reporting. */
 export type ErrorSource = 'gateway' | 'composite' | 'provider' | 'storage';
 
@@ -16,8 +22,11 @@ export interface ErrorReport {
    * storage operation (`get`, `put`, `delete`, `decode`), or the gateway's `answer`.
    */
   readonly operation: string;
-  /** The error's stable code; `internal_error` for anything that is not an `EdgeAuthError`. */
-  readonly code: ErrorCode | 'internal_error';
+  /**
+   * The error's stable code; for the gateway's runner failures a {@link RunnerFailureCode};
+   * `internal_error` for anything else that is not an `EdgeAuthError`.
+   */
+  readonly code: ErrorCode | RunnerFailureCode | 'internal_error';
   readonly family: ErrorFamily | 'internal';
   /** One line: the error's class, code and message (messages of this package carry no tokens). */
   readonly reason: string;

@@ -8,6 +8,7 @@ import {
 import { checkHttpUrlSetting, readCloudEnv, readSetting } from '../policy/env.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
   type IdentitySettings,
   parseCorsOrigins,
@@ -17,7 +18,7 @@ import {
 
 /** A service binding (or anything with a `fetch` of the same shape). */
 export interface UpstreamFetcher {
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, init?: RequestInit): Promise<Response>;
 }
 
 /** Where proxied requests go: an origin (`UPSTREAM_URL`) or a service binding (`UPSTREAM`). */
@@ -55,6 +56,8 @@ export interface GatewayConfig {
   readonly forwardCredentials: boolean;
   /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
   readonly corsOrigins: readonly string[];
+  /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
+  readonly runner: RunnerLimits;
 }
 
 /** Either a usable configuration or every problem found (each names its setting, never a value). */
@@ -92,6 +95,7 @@ export function parseConfig(env: object): ConfigResult {
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
   const kv = attempt(() => parseKv(read(env, 'AUTH_KV'), cloud !== undefined));
+  const runner = attempt(() => parseRunnerLimits(env));
   const identity = attempt(() =>
     parseIdentitySettings(
       readSetting(env, 'IDENTITY_SIGNING_KEY'),
@@ -120,7 +124,8 @@ export function parseConfig(env: object): ConfigResult {
     publicPaths === undefined ||
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
-    corsOrigins === undefined
+    corsOrigins === undefined ||
+    runner === undefined
   ) {
     return { ok: false, problems };
   }
@@ -138,6 +143,7 @@ export function parseConfig(env: object): ConfigResult {
       forwardCredentials,
       corsOrigins,
       durableObject,
+      runner,
     },
   };
 }

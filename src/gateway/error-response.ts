@@ -7,6 +7,7 @@ import {
   type ErrorCode,
   type ErrorHandler,
   type ErrorReport,
+  type RunnerFailureCode,
 } from '../errors/index.js';
 import { reportFields } from '../errors/report.js';
 import { withoutCredentialParams } from './credential-params.js';
@@ -135,6 +136,50 @@ export async function badGatewayResponse(error: unknown, context: ErrorContext):
 }
 
 /**
+ * The runner did not send its response headers in time (`RUNNER_TIMEOUT_MS`): 504, nothing
+ * internal shown.
+ *
+ * @param error - the timeout
+ * @param context - the request and hook
+ * @returns a 504 response
+ */
+export async function gatewayTimeoutResponse(error: unknown, context: ErrorContext): Promise<Response> {
+  const mapped: Mapped = {
+    status: 504,
+    code: 'gateway_timeout',
+    message: 'The app did not answer in time.',
+    headers: {},
+  };
+  await report(error, mapped, context);
+  return jsonResponse(504, { error: mapped.code, message: mapped.message });
+}
+
+/**
+ * Tells the hook about a streamed answer the gateway ended (the runner fell silent or failed
+ * mid-stream); the client already has the status, so nothing else is sent.
+ *
+ * @param error - why the stream ended
+ * @param context - the request and hook
+ */
+export function reportBrokenStream(error: unknown, context: ErrorContext): Promise<void> {
+  const mapped: Mapped = { status: 502, code: 'stream_interrupted', message: '', headers: {} };
+  return report(error, mapped, context);
+}
+
+/**
+ * The request body is larger than `MAX_REQUEST_BODY_BYTES`: 413.
+ *
+ * @param limit - the limit in bytes
+ * @returns the response
+ */
+export function payloadTooLargeResponse(limit: number): Response {
+  return jsonResponse(413, {
+    error: 'payload_too_large',
+    message: `The request body is larger than ${limit} bytes.`,
+  });
+}
+
+/**
  * 403 for an authenticated user the vouching provider does not authorize.
  *
  * @param request - the request (an HTML page for a navigation, JSON otherwise)
@@ -252,10 +297,12 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   const hook = context.onError;
   if (hook === undefined && mapped.status < 500) return;
   const tokenId = context.token === undefined ? undefined : await hashTokenId(context.token);
+  const fields = reportFields(error);
   const entry: ErrorReport = {
     source: 'gateway',
     operation: 'answer',
-    ...reportFields(error),
+    ...fields,
+    code: fields.code === 'internal_error' ? (runnerFailure(mapped.code) ?? fields.code) : fields.code,
     status: mapped.status,
     method: context.request.method,
     path: new URL(context.request.url).pathname,
@@ -267,6 +314,16 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   } catch {
     // A failing hook must not turn a mapped error into an unhandled one.
   }
+}
+
+const RUNNER_FAILURES: readonly RunnerFailureCode[] = [
+  'bad_gateway',
+  'gateway_timeout',
+  'stream_interrupted',
+];
+
+function runnerFailure(code: string): RunnerFailureCode | undefined {
+  return RUNNER_FAILURES.find((candidate) => candidate === code);
 }
 
 /**

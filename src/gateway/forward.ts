@@ -2,11 +2,18 @@ import { InvalidRequestError } from '../errors/index.js';
 import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { hasCredentialParam } from './credential-params.js';
-import { badGatewayResponse, challengeResponse, errorResponse, forbiddenResponse } from './error-response.js';
+import {
+  challengeResponse,
+  errorResponse,
+  forbiddenResponse,
+  payloadTooLargeResponse,
+} from './error-response.js';
 import type { ForwardedUser } from './identity.js';
-import { buildUpstreamRequest, sendUpstream } from './proxy.js';
+import { buildUpstreamRequest } from './proxy.js';
 import { publicOriginOf, requirePublicOrigin } from './public-origin.js';
 import { isPublicPath } from './public-paths.js';
+import { relay } from './relay.js';
+import { limitRequestBody } from './request-body.js';
 import { privateAnswer } from './response-headers.js';
 import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
 
@@ -78,12 +85,14 @@ function assertOneCredentialPlace(request: Request, url: URL): void {
 
 async function send(context: RouteContext, user: ForwardedUser | null): Promise<Response> {
   const { request, state, url } = context;
-  const { upstream, forwardCredentials } = state.config;
+  const { upstream, forwardCredentials, runner: limits } = state.config;
+  const body = limitRequestBody(request, limits.maxRequestBodyBytes);
+  if (!body.ok) return payloadTooLargeResponse(limits.maxRequestBodyBytes);
   const assertion =
     user === null || state.signer === undefined
       ? null
       : await state.signer.sign(user, requirePublicOrigin(state.config, url));
-  const upstreamRequest = buildUpstreamRequest(request, {
+  const upstreamRequest = buildUpstreamRequest(body.request, {
     upstream,
     user,
     assertion,
@@ -91,11 +100,14 @@ async function send(context: RouteContext, user: ForwardedUser | null): Promise<
     publicOrigin: publicOriginOf(state.config, url),
     forwardCredentials,
   });
-  try {
-    return await sendUpstream(upstreamRequest, upstream, context.fetch);
-  } catch (error) {
-    return badGatewayResponse(error, { request, onError: context.onError });
-  }
+  return relay(upstreamRequest, {
+    upstream,
+    fetch: context.fetch,
+    limits,
+    request,
+    onError: context.onError,
+    bodyOverflow: body.overflow,
+  });
 }
 
 /**

@@ -106,6 +106,7 @@ export function targetUrl(incoming: URL, upstream: Upstream): string {
  * @param upstreamRequest - from {@link buildUpstreamRequest}
  * @param upstream - the configured upstream
  * @param fetchImpl - the fetch used for `UPSTREAM_URL` (a service binding uses its own)
+ * @param init - fetch options for either (the abort signal)
  * @returns the runner's response, unchanged
  * @throws whatever the fetch throws (network failure): the caller answers 502
  */
@@ -113,6 +114,9 @@ export function sendUpstream(
   upstreamRequest: Request,
   upstream: Upstream,
   fetchImpl: typeof fetch,
+  init?: RequestInit,
 ): Promise<Response> {
-  return upstream.kind === 'binding' ? upstream.fetcher.fetch(upstreamRequest) : fetchImpl(upstreamRequest);
+  return upstream.kind === 'binding'
+    ? upstream.fetcher.fetch(upstreamRequest, init)
+    : fetchImpl(upstreamRequest, init);
 }

@@ -56,9 +56,17 @@ export function createHarness(
     tokenTtlSeconds?: number;
     autoApprove?: boolean;
     emulator?: CloudEmulator;
+    /** Answers in place of the recording runner (requests are still logged, without their body). */
+    runner?: (request: Request) => Promise<Response>;
   } = {},
 ): Harness {
-  const { tokenTtlSeconds, autoApprove, emulator: sharedEmulator, ...gatewayOptions } = options;
+  const {
+    tokenTtlSeconds,
+    autoApprove,
+    emulator: sharedEmulator,
+    runner: customRunner,
+    ...gatewayOptions
+  } = options;
   // A shared emulator: several gateway instances (isolates) in front of one Cloud.
   const emulator =
     sharedEmulator ??
@@ -88,6 +96,11 @@ export function createHarness(
     const request = new Request(input, init);
     const origin = new URL(request.url).origin;
     if (origin === CLOUD) return emulator.fetcher(request);
+    if (origin === RUNNER && customRunner !== undefined) {
+      const url = new URL(request.url);
+      received.push({ method: request.method, path: url.pathname, headers: request.headers, body: '' });
+      return customRunner(request);
+    }
     if (origin === RUNNER) return runner(request);
     throw new TypeError(`unexpected fetch to ${origin}`);
   };
