@@ -8,6 +8,7 @@
  * then runs until stdin closes (the parent went away), SIGTERM/SIGINT, or `--max-lifetime-ms`.
  *
  *   node backends.mjs --latency-ms 50 --project-id proj_bench [--max-lifetime-ms 600000]
+ *     [--upstream-port 0] [--cloud-port 0]   (0: a free port)
  *
  * @module
  */
@@ -25,10 +26,10 @@ function nonNegative(name: string, text: string | undefined, fallback: number): 
   return value;
 }
 
-function listen(server: Server): Promise<string> {
+function listen(server: Server, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       if (typeof address !== 'object' || address === null) reject(new Error('no address'));
       else resolve(`http://127.0.0.1:${address.port}`);
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' },
       'project-id': { type: 'string' },
       'max-lifetime-ms': { type: 'string' },
+      'upstream-port': { type: 'string' },
+      'cloud-port': { type: 'string' },
     },
   });
   const latencyMs = nonNegative('latency-ms', values['latency-ms'], 50);
@@ -54,9 +57,11 @@ async function main(): Promise<void> {
     res.end(BODY);
   });
   upstream.keepAliveTimeout = 60_000;
-  const upstreamUrl = await listen(upstream);
+  const upstreamUrl = await listen(upstream, nonNegative('upstream-port', values['upstream-port'], 0));
   const emulator = createCloudEmulator({ projectId, latencyMs });
-  const cloud = await serve((request) => emulator.fetch(request));
+  const cloud = await serve((request) => emulator.fetch(request), {
+    port: nonNegative('cloud-port', values['cloud-port'], 0),
+  });
 
   let stopping = false;
   const stop = (code: number): void => {

@@ -6,6 +6,7 @@
  */
 import { CloudApiError } from '../errors/index.js';
 import { isBearerToken } from '../http/authorization.js';
+import type { CircuitBreaker } from './breaker.js';
 import { WIRE_ERROR_CODES } from './codes.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { attemptCall, type CallSpec } from './request.js';
@@ -40,7 +41,7 @@ const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
  * `token_expired`, 400, `invalid_grant`, 404), `unavailable` when it could not be asked or gave an
  * unusable answer (status 0 `timeout`/`network_error`, 3xx `redirect`, 429, 5xx, `bad_response`).
  * Only `verifyToken`, `validateSession`, `getUser` and `getUserPermissions` are retried, and only
- * on `unavailable` failures.
+ * on `unavailable` failures other than a timeout, within one deadline per call (`deadlineMs`).
  *
  * Import from `mastra-edge-auth/cloud-fetch`.
  *
@@ -208,18 +209,54 @@ export class MastraCloudClient {
     return `${this.baseUrl}${this.#options.apiPrefix}${path}`;
   }
 
-  #once<T>(spec: CallSpec<T>): Promise<T> {
-    return attemptCall(spec, this.#options);
+  /** The circuit breaker guarding this client's calls, when it has one (for health checks). */
+  get breaker(): CircuitBreaker | undefined {
+    return this.#options.breaker;
   }
 
+  #once<T>(spec: CallSpec<T>): Promise<T> {
+    const o = this.#options;
+    return this.#guarded(spec.label, () =>
+      attemptCall(spec, { ...o, timeoutMs: Math.min(o.timeoutMs, o.deadlineMs) }),
+    );
+  }
+
+  /** Attempts within one deadline for the whole call (`deadlineMs`), each cut to the time left. */
   #retried<T>(spec: CallSpec<T>): Promise<T> {
     const o = this.#options;
-    return withRetries(() => attemptCall(spec, o), {
-      retries: o.retries,
-      baseDelayMs: o.retryBaseDelayMs,
-      sleep: o.sleep,
-      random: o.random,
+    return this.#guarded(spec.label, () => {
+      const end = o.now() + o.deadlineMs;
+      return withRetries(
+        (remainingMs) =>
+          attemptCall(spec, { ...o, timeoutMs: Math.max(1, Math.min(o.timeoutMs, remainingMs)) }),
+        { retries: o.retries, baseDelayMs: o.retryBaseDelayMs, sleep: o.sleep, random: o.random },
+        { remainingMs: () => end - o.now() },
+      );
     });
+  }
+
+  /** Runs a call through the circuit breaker: refused at once while it is open. */
+  async #guarded<T>(label: string, call: () => Promise<T>): Promise<T> {
+    const breaker = this.#options.breaker;
+    if (breaker === undefined) return call();
+    const admission = breaker.admit();
+    if (!admission.ok) {
+      throw new CloudApiError(`${label}: Cloud is unavailable (circuit open), not asked`, {
+        status: 503,
+        code: 'circuit_open',
+        retryAfter: Math.ceil(admission.retryAfterMs / 1000),
+      });
+    }
+    try {
+      const result = await call();
+      breaker.success();
+      return result;
+    } catch (error) {
+      if (!(error instanceof CloudApiError)) breaker.release();
+      else if (error.family === 'unavailable') breaker.failure();
+      else breaker.success();
+      throw error;
+    }
   }
 }
 

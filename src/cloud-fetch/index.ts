@@ -5,6 +5,15 @@
  * @see CONTRACT.md section 1
  * @module
  */
+export {
+  type Admission,
+  type BreakerSnapshot,
+  type BreakerState,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  DEFAULT_BREAKER_COOLDOWN_MS,
+  DEFAULT_BREAKER_THRESHOLD,
+} from './breaker.js';
 export { MastraCloudClient } from './client.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './codes.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, type ProcessEnvelopeOptions, processEnvelope } from './envelope.js';

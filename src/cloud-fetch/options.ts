@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CircuitBreaker } from './breaker.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './envelope.js';
 import { defaultSleep } from './retry.js';
 import type { CloudClientOptions } from './types.js';
@@ -15,7 +16,9 @@ import {
 } from './urls.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
-export const DEFAULT_RETRIES = 2;
+/** Default deadline of one call across its attempts: a hung Cloud holds a request this long at most. */
+export const DEFAULT_DEADLINE_MS = 3000;
+export const DEFAULT_RETRIES = 1;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 100;
 // Upper bounds that catch unit mistakes (seconds for ms, bytes for KiB) without limiting real use.
 const MAX_TIMEOUT_MS = 120_000;
@@ -31,11 +34,14 @@ export interface ResolvedOptions {
   authPath: string;
   fetch: typeof fetch;
   timeoutMs: number;
+  deadlineMs: number;
   retries: number;
   retryBaseDelayMs: number;
   maxResponseBytes: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  now: () => number;
+  breaker: CircuitBreaker | undefined;
 }
 
 /**
@@ -50,6 +56,7 @@ export function resolveOptions(options: CloudClientOptions): ResolvedOptions {
   if (typeof projectId !== 'string' || !/^[\x21-\x7e]+$/.test(projectId)) {
     throw new TypeError('projectId must be a non-empty string of visible ASCII characters');
   }
+  const now = optionalFunction(options.now, 'now') ?? Date.now;
   return {
     projectId,
     baseUrl: normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'baseUrl'),
@@ -57,6 +64,7 @@ export function resolveOptions(options: CloudClientOptions): ResolvedOptions {
     authPath: normalizePath(options.authPath ?? DEFAULT_AUTH_PATH, 'authPath', false),
     fetch: optionalFunction(options.fetch, 'fetch') ?? defaultFetch,
     timeoutMs: integerIn(options.timeoutMs, 'timeoutMs', 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS,
+    deadlineMs: integerIn(options.deadlineMs, 'deadlineMs', 1, MAX_TIMEOUT_MS) ?? DEFAULT_DEADLINE_MS,
     retries: integerIn(options.retries, 'retries', 0, MAX_RETRIES) ?? DEFAULT_RETRIES,
     retryBaseDelayMs:
       integerIn(options.retryBaseDelayMs, 'retryBaseDelayMs', 0, MAX_RETRY_BASE_DELAY_MS) ??
@@ -66,7 +74,16 @@ export function resolveOptions(options: CloudClientOptions): ResolvedOptions {
       DEFAULT_MAX_RESPONSE_BYTES,
     sleep: optionalFunction(options.sleep, 'sleep') ?? defaultSleep,
     random: optionalFunction(options.random, 'random') ?? Math.random,
+    now,
+    breaker: breakerOption(options.breaker, now),
   };
+}
+
+function breakerOption(value: unknown, now: () => number): CircuitBreaker | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return new CircuitBreaker({ now });
+  if (!(value instanceof CircuitBreaker)) throw new TypeError('breaker must be a CircuitBreaker or false');
+  return value;
 }
 
 // Looked up per call, so a fetch installed (or stubbed) after construction is the one used.

@@ -50,26 +50,46 @@ export function backoffDelay(
   return asked > MAX_RETRY_DELAY_MS ? undefined : Math.max(jitter, asked);
 }
 
-/** True for a failure worth another attempt: Cloud could not be asked (timeout, network, 429, 5xx...). */
+/**
+ * True for a failure worth another attempt: Cloud answered that it could not serve (network
+ * error, 429, 5xx, an unusable body). Never a timeout: a Cloud that hangs once will most likely
+ * hang again, and a second wait would only hold the request (and one more connection) longer.
+ */
 export function isRetryable(error: unknown): error is CloudApiError {
-  return error instanceof CloudApiError && error.family === 'unavailable';
+  return error instanceof CloudApiError && error.family === 'unavailable' && error.code !== 'timeout';
+}
+
+/** What one call may spend across its attempts: the time left, read from a clock. */
+export interface CallBudget {
+  /** Milliseconds left of the call's deadline (may be 0 or negative once spent). */
+  remainingMs(): number;
 }
 
 /**
- * Runs `attempt`, repeating it on retryable failures at most `policy.retries` more times.
+ * Runs `attempt` (given the time left for it), repeating it on retryable failures at most
+ * `policy.retries` more times, and only while the backoff and a further attempt still fit in
+ * the budget.
  *
  * @returns the first successful result.
  * @throws the last failure, or the first one that is not retryable.
  */
-export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+export async function withRetries<T>(
+  attempt: (remainingMs: number) => Promise<T>,
+  policy: RetryPolicy,
+  budget: CallBudget = { remainingMs: () => Number.POSITIVE_INFINITY },
+): Promise<T> {
   for (let retryIndex = 0; ; retryIndex++) {
     try {
-      return await attempt();
+      return await attempt(budget.remainingMs());
     } catch (error) {
       if (!isRetryable(error) || retryIndex >= policy.retries) throw error;
       const delay = backoffDelay(retryIndex, policy.baseDelayMs, policy.random, error.retryAfter);
-      if (delay === undefined) throw error;
+      // No room left for the wait plus an attempt worth making: give up with this failure.
+      if (delay === undefined || budget.remainingMs() - delay < MIN_ATTEMPT_MS) throw error;
       await policy.sleep(delay);
     }
   }
 }
+
+/** An attempt shorter than this is not worth starting (a Cloud round trip takes longer). */
+export const MIN_ATTEMPT_MS = 50;

@@ -4,6 +4,7 @@
  * @see CONTRACT.md section 1 ("Library shapes")
  * @module
  */
+import type { CircuitBreaker } from './breaker.js';
 
 /**
  * A Mastra Cloud user as the library sees it.
@@ -55,9 +56,17 @@ export interface CloudClientOptions {
   authPath?: string;
   /** Transport. Default `globalThis.fetch`, looked up at call time. Called with `this = globalThis`. */
   fetch?: typeof fetch;
-  /** Time limit of one attempt (request and body read), in ms. Default 5000. */
+  /** Time limit of one attempt (request and body read), in ms. Default 5000 (the deadline cuts it shorter). */
   timeoutMs?: number;
-  /** Extra attempts for safe calls when Cloud is unavailable. Default 2; 0 disables retries. */
+  /**
+   * Deadline of one call across all its attempts and waits, in ms. Default 3000. A hung Cloud
+   * holds a caller this long at most (a timeout is never retried).
+   */
+  deadlineMs?: number;
+  /**
+   * Extra attempts for safe calls when Cloud answered that it is unavailable (network error, 429,
+   * 5xx), only while they fit in `deadlineMs`; never after a timeout. Default 1; 0 disables retries.
+   */
   retries?: number;
   /** Base of the full-jitter exponential backoff, in ms. Default 100; each delay is capped at 2000. */
   retryBaseDelayMs?: number;
@@ -70,4 +79,12 @@ export interface CloudClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Testing hook: random source in [0, 1) for the backoff jitter. Default `Math.random`. */
   random?: () => number;
+  /** Testing hook: the clock `deadlineMs` is measured on, in ms. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * The circuit breaker guarding this client's calls (one per isolate: build the client once).
+   * Default: a new `CircuitBreaker` (opens after 5 outage answers in a row, 10 s cool-down, then
+   * one probe). `false` turns it off.
+   */
+  breaker?: CircuitBreaker | false;
 }

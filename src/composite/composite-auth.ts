@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/index.js';
 import type {
+  IMastraAuthProvider,
   IRBACProvider,
   ISessionProvider,
   ISSOProvider,
@@ -17,10 +18,18 @@ import {
   firstAnswerSync,
   lookUpUsers,
 } from './composite-delegation.js';
-import { NO_RBAC } from './composite-options.js';
+import { type CompositeAuthOptions, NO_RBAC } from './composite-options.js';
 import { isRBACProvider, isSessionProvider, isSSOProvider, isUserProvider } from './guards.js';
 import { mergeHeaderEntries } from './header-record.js';
 import { invalidArg } from './invalid-arg.js';
+import {
+  type CredentialMembers,
+  credentialMembers,
+  hideMissingMembers,
+  profileUrl,
+  type RbacExtras,
+  rbacExtras,
+} from './optional-members.js';
 
 const NO_SSO = 'No SSO provider configured in CompositeAuth';
 const NO_SESSION = 'No session provider configured in CompositeAuth';
@@ -36,9 +45,12 @@ const NO_SESSION = 'No session provider configured in CompositeAuth';
  * `public` are the union of the providers' rules, read once at construction: one provider's
  * public path is public for all of them.
  *
- * Every capability method exists even when no provider has the capability (the two "No ...
+ * Every SSO and session method exists even when no provider has the capability (the two "No ...
  * configured" errors need them), so the Mastra server and Studio see SSO and sessions as
- * available; core's own CompositeAuth hides them instead.
+ * available; core's own CompositeAuth hides them instead. The credentials members (`signIn`,
+ * `signUp`, `isSignUpEnabled`, `requestPasswordReset`, `resetPassword`), `getUserProfileUrl`
+ * and the RBAC extras (`getAvailableRoles`, `getPermissionsForRole`) exist only when a provider
+ * (or the `rbac` option) has them, since the server offers a login form or role list on sight.
  *
  * @example
  * ```ts
@@ -51,6 +63,45 @@ export class CompositeAuth
   extends CompositeAuthCore
   implements ISSOProvider<unknown>, ISessionProvider, IUserProvider, IRBACProvider
 {
+  /** The `rbac` option, when given: answers every RBAC question about this composite's users. */
+  readonly rbac: IRBACProvider<unknown> | undefined;
+  declare readonly signIn?: CredentialMembers['signIn'];
+  declare readonly signUp?: CredentialMembers['signUp'];
+  declare readonly isSignUpEnabled?: CredentialMembers['isSignUpEnabled'];
+  declare readonly requestPasswordReset?: CredentialMembers['requestPasswordReset'];
+  declare readonly resetPassword?: CredentialMembers['resetPassword'];
+  declare readonly getAvailableRoles?: RbacExtras['getAvailableRoles'];
+  declare readonly getPermissionsForRole?: RbacExtras['getPermissionsForRole'];
+  /**
+   * The profile URL from the provider that authenticated `user` (`''` when that provider has
+   * none). Defined only when some provider has `getUserProfileUrl`.
+   */
+  declare readonly getUserProfileUrl?: (user: unknown) => string;
+
+  /**
+   * @param providers - Asked in this order; each needs `authenticateToken` and `authorizeUser`.
+   * @param options - See {@link CompositeAuthOptions}.
+   * @throws TypeError (`ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`) naming the bad argument.
+   */
+  constructor(providers: readonly IMastraAuthProvider[], options: CompositeAuthOptions = {}) {
+    super(providers, options);
+    this.rbac = options.rbac;
+    Object.assign(
+      this,
+      credentialMembers(this.providers, (user, provider) => this.remember(user, provider)),
+      rbacExtras(this.rbac),
+    );
+    const mapping: unknown = this.rbac && Reflect.get(this.rbac, 'roleMapping');
+    if (mapping !== undefined)
+      Object.defineProperty(this, 'roleMapping', { value: mapping, enumerable: true });
+    if (this.providers.some((provider) => typeof Reflect.get(provider, 'getUserProfileUrl') === 'function')) {
+      Object.assign(this, {
+        getUserProfileUrl: (user: unknown) => profileUrl(this.authenticatedBy(user), user),
+      });
+    }
+    if (options.hideMissing === true) hideMissingMembers(this, this.providers);
+  }
+
   /** Forward the callback's `Cookie` header to the first SSO provider, when it accepts one. */
   setCallbackCookieHeader(cookieHeader: string | null): void {
     const sso = this.#sso();
@@ -221,13 +272,15 @@ export class CompositeAuth
   }
 
   /**
-   * RBAC for `user`: the provider that authenticated it when that provider does RBAC (a Cloud
+   * RBAC for `user`: the `rbac` option when given (none for a user this composite did not
+   * authenticate); else the provider that authenticated it when that provider does RBAC (a Cloud
    * user's permissions come from Cloud, a service user's from SimpleAuth), else the first RBAC
    * provider (CONTRACT section 3). Asking only the first would give every other provider's users
    * no permissions, and a Mastra server with `server.rbac` would refuse them all.
    */
   #rbac(user: unknown): IRBACProvider<unknown> {
     const authenticator = this.authenticatedBy(user);
+    if (this.rbac !== undefined) return authenticator === undefined ? NO_RBAC : this.rbac;
     if (authenticator !== undefined && isRBACProvider(authenticator)) return authenticator;
     return this.providers.find(isRBACProvider) ?? NO_RBAC;
   }

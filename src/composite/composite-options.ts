@@ -5,7 +5,7 @@
  */
 import type { ErrorHandler } from '../errors/index.js';
 import type { IMastraAuthProvider, IRBACProvider } from '../mastra/interfaces.js';
-import { isAuthProvider } from './guards.js';
+import { isAuthProvider, isRBACProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
 
 /**
@@ -27,6 +27,19 @@ export interface CompositeAuthOptions {
    * failed as `operation`. The composite logs nothing itself; a throwing handler is ignored.
    */
   onError?: ErrorHandler;
+  /**
+   * The RBAC that answers for every user this composite authenticated, instead of the providers'
+   * own (e.g. `MastraRBACCloud`: roles mapped to permissions). Its `getAvailableRoles` and
+   * `getPermissionsForRole` become the composite's, and it is readable as `composite.rbac`.
+   * Default: each user's authenticating provider when it does RBAC, else the first RBAC provider.
+   */
+  rbac?: IRBACProvider<unknown>;
+  /**
+   * `true`: the SSO methods exist only when a provider does SSO, and the session methods only
+   * when one does sessions, as in core's CompositeAuth, so Mastra Studio offers no SSO button
+   * that cannot work. Default `false` (CONTRACT section 3: they exist and throw "No ... configured").
+   */
+  hideMissing?: boolean;
 }
 
 const POLICIES: readonly unknown[] = ['authenticator', 'any', 'all'];
@@ -59,6 +72,17 @@ export function checkCompositeArgs(
   const onError: unknown = Reflect.get(options, 'onError');
   if (onError !== undefined && typeof onError !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.onError" must be a function');
+  }
+  const hideMissing: unknown = Reflect.get(options, 'hideMissing');
+  if (hideMissing !== undefined && typeof hideMissing !== 'boolean') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.hideMissing" must be a boolean');
+  }
+  const rbac: unknown = Reflect.get(options, 'rbac');
+  if (rbac !== undefined && !isRBACProvider(rbac)) {
+    throw invalidArg(
+      'ERR_INVALID_ARG_TYPE',
+      '"options.rbac" must be an RBAC provider (getPermissions and hasPermission)',
+    );
   }
 }
 

@@ -1,9 +1,20 @@
+import { parseCookie } from 'cookie';
 import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
-import type { IMastraAuthProvider, IRBACProvider, MastraAuthRequest } from '../mastra/interfaces.js';
+import { InvalidRequestError } from '../errors/index.js';
+import type {
+  CredentialsResult,
+  ICredentialsProvider,
+  IMastraAuthProvider,
+  IRBACProvider,
+  MastraAuthRequest,
+} from '../mastra/interfaces.js';
+import { getRequestHeader } from '../mastra/request.js';
 import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
-import * as permissions from '../provider/rbac.js';
+import * as permissions from '../policy/permissions.js';
+import { rolesOf } from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
-import { DEFAULT_TOKEN_HEADERS, tokenCandidates } from './token-candidates.js';
+import { ServiceSessions } from './service-session.js';
+import { DEFAULT_TOKEN_HEADERS, TOKEN_COOKIE, tokenCandidates } from './token-candidates.js';
 
 /** Options of {@link SimpleAuth}. */
 export interface SimpleAuthOptions<U extends object> {
@@ -16,6 +27,13 @@ export interface SimpleAuthOptions<U extends object> {
    * `resource:action` with `*` wildcards. Default none: RBAC then refuses these users.
    */
   permissions?: string[];
+  /**
+   * Key material (at least 32 bytes, e.g. `SESSION_SECRET`) for the cookie `signIn` sets.
+   * Default: a key derived from all the configured tokens.
+   */
+  sessionSecret?: string;
+  /** `secure: false` is for plain-http development only (no `Secure` on the sign-in cookie). Default true. */
+  cookies?: { secure?: boolean };
 }
 
 /**
@@ -29,6 +47,11 @@ export interface SimpleAuthOptions<U extends object> {
  * any) matched; inherited keys (`constructor`, `__proto__`, `toString`) are never tokens.
  * `authorizeUser` admits only this instance's own user objects.
  *
+ * Credentials sign-in (Mastra Studio's login form): `signIn(email, password)` takes a service
+ * token as the password (the email is ignored) and sets a `mastra-token` cookie that holds the
+ * token's digest, sealed (never the token); requests then authenticate with that cookie.
+ * `signUp` refuses and `isSignUpEnabled()` is `false`.
+ *
  * @example
  * ```ts
  * const service = new SimpleAuth({ tokens: { [env.BUSINESS_JWT_TOKEN]: { id: 'business-api', role: 'api' } } });
@@ -36,7 +59,7 @@ export interface SimpleAuthOptions<U extends object> {
  * @see CONTRACT.md section 4
  */
 export class SimpleAuth<U extends object = { id: string }>
-  implements IMastraAuthProvider<U>, IRBACProvider<U>
+  implements IMastraAuthProvider<U>, IRBACProvider<U>, ICredentialsProvider<U>
 {
   /** Marker the Mastra server reads (SimpleAuth needs no EE licence). */
   readonly isSimpleAuth = true;
@@ -48,6 +71,7 @@ export class SimpleAuth<U extends object = { id: string }>
   readonly #usersById = new Map<string, U>();
   readonly #headerNames: readonly string[];
   readonly #permissions: readonly string[];
+  readonly #sessions: ServiceSessions;
   /** Digests of `#tokens`, computed on first use; never a shared promise (workerd: no cross-request awaits). */
   #digests: readonly Uint8Array[] | undefined;
 
@@ -89,6 +113,11 @@ export class SimpleAuth<U extends object = { id: string }>
     }
     this.#headerNames = Object.freeze([...DEFAULT_TOKEN_HEADERS, ...headerList(options.headers)]);
     this.#permissions = Object.freeze(permissionList(options.permissions));
+    this.#sessions = new ServiceSessions({
+      sessionSecret: optionalString(options.sessionSecret, 'sessionSecret'),
+      tokens: this.#tokens,
+      secure: options.cookies?.secure !== false,
+    });
   }
 
   /**
@@ -99,9 +128,8 @@ export class SimpleAuth<U extends object = { id: string }>
    * @returns The configured user, or `null`.
    */
   async authenticateToken(token: string, request: MastraAuthRequest): Promise<U | null> {
-    return this.#userFor(
-      tokenCandidates(typeof token === 'string' ? token : null, request, this.#headerNames),
-    );
+    const candidates = tokenCandidates(typeof token === 'string' ? token : null, request, this.#headerNames);
+    return (await this.#userFor(candidates)) ?? this.#signedInUser(request);
   }
 
   /** `true` only for a user object this instance returned (its own configured users). */
@@ -111,7 +139,39 @@ export class SimpleAuth<U extends object = { id: string }>
 
   /** The user of the request's headers or `mastra-token` cookie, as in {@link authenticateToken}. */
   async getCurrentUser(request: Request): Promise<U | null> {
-    return this.#userFor(tokenCandidates(null, request, this.#headerNames));
+    return (
+      (await this.#userFor(tokenCandidates(null, request, this.#headerNames))) ?? this.#signedInUser(request)
+    );
+  }
+
+  /**
+   * Credentials sign-in with a service token as the password (the email is ignored).
+   *
+   * @returns the token's user and a `mastra-token` cookie holding the token's digest, sealed (no `token`)
+   * @throws InvalidRequestError 401 when the password is not a configured token (the server answers 401)
+   */
+  async signIn(_email: string, password: string, _request?: Request): Promise<CredentialsResult<U>> {
+    const candidate = typeof password === 'string' && password.length <= MAX_TOKEN_LENGTH ? password : '';
+    const index = candidate === '' ? -1 : await this.#indexOf(candidate);
+    const user = this.#users[index];
+    if (user === undefined)
+      throw new InvalidRequestError('invalid_request', 'Invalid token', { status: 401 });
+    return { user, cookies: [await this.#sessions.cookie((await this.#digestList())[index]!)] };
+  }
+
+  /** @throws InvalidRequestError 400 always: service tokens are configured, not signed up for. */
+  async signUp(): Promise<CredentialsResult<U>> {
+    throw new InvalidRequestError('invalid_request', 'Sign up is not supported with service tokens');
+  }
+
+  /** Always `false`: Studio shows no sign-up form. */
+  isSignUpEnabled(): boolean {
+    return false;
+  }
+
+  /** Deletes the sign-in cookie (for logout). */
+  getClearSessionHeaders(): Record<string, string> {
+    return { 'Set-Cookie': this.#sessions.clearCookie() };
   }
 
   /** The configured user whose `id` is `userId` (the first one, if several share it), else `null`. */
@@ -127,7 +187,7 @@ export class SimpleAuth<U extends object = { id: string }>
 
   /** The `role` of one of this instance's users (when it is a string); none for anyone else. */
   async getRoles(user: U): Promise<string[]> {
-    return this.#ownUsers.has(user) ? permissions.rolesOf(user) : [];
+    return this.#ownUsers.has(user) ? rolesOf(user) : [];
   }
 
   async hasRole(user: U, role: string): Promise<boolean> {
@@ -153,13 +213,32 @@ export class SimpleAuth<U extends object = { id: string }>
 
   async #userFor(candidates: readonly string[]): Promise<U | null> {
     if (candidates.length === 0 || this.#tokens.length === 0) return null;
-    const digests = this.#digests ?? (await Promise.all(this.#tokens.map(sha256)));
-    this.#digests = digests;
     for (const candidate of candidates) {
-      const index = constantTimeIndexOf(await sha256(candidate), digests);
+      const index = await this.#indexOf(candidate);
       if (index >= 0) return this.#users[index] ?? null;
     }
     return null;
+  }
+
+  /** The user of a sign-in cookie (see {@link signIn}), else `null`. */
+  async #signedInUser(request: MastraAuthRequest): Promise<U | null> {
+    if (this.#tokens.length === 0) return null;
+    const header = getRequestHeader(request, 'cookie');
+    const value = header === null ? undefined : parseCookie(header, { decode: (raw) => raw })[TOKEN_COOKIE];
+    if (value === undefined) return null;
+    const digest = await this.#sessions.open(value);
+    if (digest === null) return null;
+    return this.#users[constantTimeIndexOf(digest, await this.#digestList())] ?? null;
+  }
+
+  async #indexOf(candidate: string): Promise<number> {
+    return constantTimeIndexOf(await sha256(candidate), await this.#digestList());
+  }
+
+  async #digestList(): Promise<readonly Uint8Array[]> {
+    const digests = this.#digests ?? (await Promise.all(this.#tokens.map(sha256)));
+    this.#digests = digests;
+    return digests;
   }
 }
 
@@ -179,5 +258,12 @@ function permissionList(value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string' && entry !== '')) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"options.permissions" must be an array of non-empty strings');
   }
+  return value;
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string')
+    throw invalidArg('ERR_INVALID_ARG_TYPE', `"options.${name}" must be a string`);
   return value;
 }

@@ -42,7 +42,12 @@ export const INVALID_REQUEST_CODES = [
 export type InvalidRequestCode = (typeof INVALID_REQUEST_CODES)[number];
 
 /** Every code an `EdgeAuthError` can carry. */
-export type ErrorCode = CloudErrorCode | InvalidRequestCode | 'invalid_config' | 'storage_unavailable';
+export type ErrorCode =
+  | CloudErrorCode
+  | InvalidRequestCode
+  | 'invalid_config'
+  | 'storage_unavailable'
+  | 'rate_limited';
 
 /** All codes, for tables and tests. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -50,4 +55,5 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   ...INVALID_REQUEST_CODES,
   'invalid_config',
   'storage_unavailable',
+  'rate_limited',
 ];

@@ -20,5 +20,6 @@ export {
 export { ConfigError } from './config-error.js';
 export { isRejection, isUnavailable } from './guards.js';
 export { InvalidRequestError } from './invalid-request-error.js';
+export { RateLimitedError } from './rate-limited-error.js';
 export type { ErrorHandler, ErrorReport, ErrorSource, RunnerFailureCode } from './report.js';
 export { StorageUnavailableError } from './storage-unavailable-error.js';

@@ -66,7 +66,10 @@ export function reportError(
 ): void {
   if (handler === undefined) return;
   try {
-    handler({ ...where, ...reportFields(error) }, error);
+    const fields = reportFields(error);
+    // A composite's providers may be anyone's code: their messages are not passed on.
+    const reason = where.source === 'composite' ? describeForeignError(error) : fields.reason;
+    handler({ ...where, ...fields, reason }, error);
   } catch {
     // A broken hook must not turn an absorbed failure into a request failure.
   }
@@ -83,4 +86,19 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
   const code = Reflect.get(error, 'code');
   return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
+}
+
+const LOGGABLE_IDENTIFIER = /^[A-Za-z0-9_.$-]{1,64}$/;
+
+/**
+ * Like {@link describeError} for an error another auth provider may have thrown: its name and
+ * code when they look like identifiers, and its message only when it is one of this package's.
+ */
+export function describeForeignError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const code: unknown = Reflect.get(error, 'code');
+  const shown = typeof code === 'number' ? String(code) : typeof code === 'string' ? code : '';
+  const name = LOGGABLE_IDENTIFIER.test(error.name) ? error.name : 'Error';
+  const head = `${name}${shown === '' ? '' : ` [${LOGGABLE_IDENTIFIER.test(shown) ? shown : '?'}]`}`;
+  return error instanceof EdgeAuthError ? `${head}: ${error.message}` : head;
 }

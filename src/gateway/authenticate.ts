@@ -1,4 +1,6 @@
-import { InvalidRequestError } from '../errors/index.js';
+import { CloudApiError, InvalidRequestError } from '../errors/index.js';
+import { type AuthRequestContext, withRequestContext } from '../http/request-context.js';
+import { DEFAULT_KV_READ_DEADLINE_MS } from '../kv-session/index.js';
 import type { RouteContext } from './context.js';
 import { type Credential, readCredential } from './credentials.js';
 import { errorResponse } from './error-response.js';
@@ -10,6 +12,8 @@ export type AuthOutcome =
   | {
       readonly kind: 'user';
       readonly user: ForwardedUser;
+      /** The user object the composite returned, for its RBAC methods. */
+      readonly principal: unknown;
       readonly credential: Credential;
       /** The session handle to slide (`refreshSession`), when the session cookie is due. */
       readonly refreshHandle: string | null;
@@ -72,15 +76,20 @@ export async function authenticate(
   request: Request,
   credential: Credential,
   state: GatewayState,
+  context?: AuthRequestContext,
 ): Promise<AuthOutcome> {
   if (credential.kind === 'none') return { kind: 'anonymous', credential };
   const minimal = credentialRequest(request, credential, state.sessionCookie);
+  if (context !== undefined) withRequestContext(minimal, context);
   const token = credential.kind === 'token' ? credential.token : '';
-  const user: unknown = await state.auth.authenticateToken(token, minimal);
+  // One budget for the whole authentication: a KV read, then Cloud (whose own deadline, across
+  // attempts, is the configured one). Past it the request is answered 503, whatever still runs.
+  const budgetMs = state.config.resilience.cloudDeadlineMs + DEFAULT_KV_READ_DEADLINE_MS;
+  const user: unknown = await withinDeadline(state.auth.authenticateToken(token, minimal), budgetMs);
   if (user === null || user === undefined) return { kind: 'anonymous', credential };
   if ((await state.auth.authorizeUser(user, minimal)) !== true) return { kind: 'forbidden', credential };
   const refreshHandle = state.cloud?.sessionRefreshHandle(user) ?? null;
-  return { kind: 'user', user: toForwardedUser(user), credential, refreshHandle };
+  return { kind: 'user', user: toForwardedUser(user), principal: user, credential, refreshHandle };
 }
 
 /**
@@ -126,4 +135,23 @@ export function credentialRequest(
  */
 export function credentialToken(credential: Credential): string | undefined {
   return credential.kind === 'token' ? credential.token : undefined;
+}
+
+/**
+ * `work`, or a 503-mapped timeout once `ms` have passed (the work itself is left to finish, or to
+ * hit its own deadline).
+ */
+export function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new CloudApiError(`Authentication did not finish within ${ms} ms`, { status: 0, code: 'timeout' }),
+        ),
+      ms,
+    );
+  });
+  work.catch(() => {});
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -32,7 +32,9 @@ export async function callback(context: RouteContext): Promise<Response> {
   });
   if (code === null || state === null)
     throw new InvalidRequestError('invalid_request', 'The callback is incomplete.');
-  const result = await cloud.handleCallback(code, state, request.headers.get('Cookie'));
+  const result = await cloud.handleCallback(code, state, request.headers.get('Cookie'), {
+    waitUntil: context.waitUntil,
+  });
   // The sealed returnTo, never the state's `|path` suffix: the callback URL is the attacker's to edit.
   return redirectResponse(result.returnTo, result.cookies ?? []);
 }

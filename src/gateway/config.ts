@@ -8,6 +8,8 @@ import {
 import { checkHttpUrlSetting, readCloudEnv, readSetting } from '../policy/env.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
+import { parseResilience, type ResilienceConfig } from './resilience.js';
+import { parseRoutePermissions, type RoutePermissionRule } from './route-permissions.js';
 import { parseRunnerLimits, type RunnerLimits } from './runner-limits.js';
 import {
   type IdentitySettings,
@@ -39,6 +41,8 @@ export interface GatewayConfig {
   readonly upstream: Upstream;
   readonly sessionSecret: string;
   readonly publicPaths: readonly PublicPathRule[];
+  /** `ROUTE_PERMISSIONS`: per-route permissions the gateway enforces (403 when missing). */
+  readonly routePermissions: readonly RoutePermissionRule[];
   /** `false` only for local http development: drops `Secure` and the `__Host-` prefix. */
   readonly cookieSecure: boolean;
   /** `AUTH_KV`, adapted (the adapter is shared per binding). */
@@ -56,6 +60,8 @@ export interface GatewayConfig {
   readonly forwardCredentials: boolean;
   /** `CORS_ORIGINS`: exact origins allowed to call with credentials. */
   readonly corsOrigins: readonly string[];
+  /** Deadlines, stale-if-error, budgets, rate limiting, Server-Timing (see `resilience.ts`). */
+  readonly resilience: ResilienceConfig;
   /** Runner timeouts and the request body limit (`RUNNER_TIMEOUT_MS`, ...). */
   readonly runner: RunnerLimits;
 }
@@ -91,6 +97,7 @@ export function parseConfig(env: object): ConfigResult {
   const upstream = attempt(() => parseUpstream(env));
   const sessionSecret = attempt(() => assertSessionSecret(read(env, 'SESSION_SECRET')));
   const publicPaths = attempt(() => parsePublicPaths(read(env, 'PUBLIC_PATHS')));
+  const routePermissions = attempt(() => parseRoutePermissions(read(env, 'ROUTE_PERMISSIONS')));
   const cookieSecure = attempt(() =>
     parseBoolean('AUTH_COOKIE_SECURE', read(env, 'AUTH_COOKIE_SECURE'), true),
   );
@@ -117,14 +124,17 @@ export function parseConfig(env: object): ConfigResult {
   );
   const corsOrigins = attempt(() => parseCorsOrigins(readSetting(env, 'CORS_ORIGINS')));
   const durableObject = attempt(() => parseDurableObject(env));
+  const resilience = attempt(() => parseResilience(env));
   if (
     problems.length > 0 ||
     upstream === undefined ||
     sessionSecret === undefined ||
     publicPaths === undefined ||
+    routePermissions === undefined ||
     cookieSecure === undefined ||
     forwardCredentials === undefined ||
     corsOrigins === undefined ||
+    resilience === undefined ||
     runner === undefined
   ) {
     return { ok: false, problems };
@@ -136,6 +146,7 @@ export function parseConfig(env: object): ConfigResult {
       upstream,
       sessionSecret,
       publicPaths,
+      routePermissions,
       cookieSecure,
       kv,
       publicOrigin,
@@ -143,6 +154,7 @@ export function parseConfig(env: object): ConfigResult {
       forwardCredentials,
       corsOrigins,
       durableObject,
+      resilience,
       runner,
     },
   };

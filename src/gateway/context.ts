@@ -1,3 +1,4 @@
+import type { AuthRequestContext } from '../http/request-context.js';
 import type { OnError } from './error-response.js';
 import type { GatewayState } from './state.js';
 
@@ -9,6 +10,12 @@ export interface RouteContext {
   /** Transport for `UPSTREAM_URL`; default `globalThis.fetch`. */
   readonly fetch: typeof fetch;
   readonly onError: OnError | undefined;
+  /** Runs work after the answer (`ctx.waitUntil`). */
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  /** Handed to providers with the request; they fill in `timing` (for `Server-Timing`). */
+  readonly auth: AuthRequestContext;
+  /** The client's address (`CF-Connecting-IP`), or `unknown`: for rate limits and failure counts only. */
+  readonly client: string;
 }
 
 /** A route handler; it may throw, the router maps the error to a Response. */

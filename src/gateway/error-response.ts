@@ -7,12 +7,14 @@ import {
   type ErrorCode,
   type ErrorHandler,
   type ErrorReport,
+  RateLimitedError,
   type RunnerFailureCode,
 } from '../errors/index.js';
 import { reportFields } from '../errors/report.js';
 import { withoutCredentialParams } from './credential-params.js';
 import { BACK, errorPage } from './error-pages.js';
 import { htmlResponse, prefersHtml } from './html.js';
+import { keyedId } from './observability.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
 /** The gateway's hook: the package's one {@link ErrorHandler} (see `GatewayOptions.onError`). */
@@ -21,8 +23,12 @@ export type OnError = ErrorHandler;
 /** The request an error arose from, and who to tell. */
 export interface ErrorContext {
   readonly request: Request;
-  /** The token the request carried, only to derive the report's `tokenId`. */
+  /** The token the request carried, only to derive {@link ErrorReport.tokenId}. */
   readonly token?: string | undefined;
+  /** The key for a keyed {@link ErrorReport.tokenId} (derived from `SESSION_SECRET`). */
+  readonly tokenIdKey?: Promise<CryptoKey> | undefined;
+  /** The error may come from an auth provider: its message is not logged (see {@link describeProviderError}). */
+  readonly fromProviders?: boolean | undefined;
   readonly onError?: OnError | undefined;
   /** For 405: the methods the route allows. */
   readonly allow?: string | undefined;
@@ -219,6 +225,17 @@ function mapError(error: unknown, context: ErrorContext): Mapped {
   const code: ErrorCode = error.code;
   const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
   switch (code) {
+    case 'rate_limited':
+      return {
+        status: 429,
+        code: 'rate_limited',
+        message: 'Too many requests. Retry later.',
+        headers: {
+          'Retry-After': String(
+            Math.min(error instanceof RateLimitedError ? error.retryAfter : 1, MAX_RETRY_AFTER_SECONDS),
+          ),
+        },
+      };
     case 'timeout':
     case 'network_error':
     case 'bad_response':
@@ -296,13 +313,16 @@ function retryAfter(error: EdgeAuthError): number {
 async function report(error: unknown, mapped: Mapped, context: ErrorContext): Promise<void> {
   const hook = context.onError;
   if (hook === undefined && mapped.status < 500) return;
-  const tokenId = context.token === undefined ? undefined : await hashTokenId(context.token);
+  const tokenId =
+    context.token === undefined ? undefined : await tokenIdOf(context.token, context.tokenIdKey);
   const fields = reportFields(error);
   const entry: ErrorReport = {
     source: 'gateway',
     operation: 'answer',
     ...fields,
     code: fields.code === 'internal_error' ? (runnerFailure(mapped.code) ?? fields.code) : fields.code,
+    // An error that may come from another auth provider: its message is not logged.
+    reason: context.fromProviders === true ? describeProviderError(error) : fields.reason,
     status: mapped.status,
     method: context.request.method,
     path: new URL(context.request.url).pathname,
@@ -316,14 +336,47 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   }
 }
 
-const RUNNER_FAILURES: readonly RunnerFailureCode[] = [
-  'bad_gateway',
-  'gateway_timeout',
-  'stream_interrupted',
-];
+/**
+ * One line of detail about an error for logs: class, code and message (this package's messages
+ * carry no tokens; transport errors name hosts, not credentials); never the stack or the cause
+ * chain. For errors that may come from another auth provider, use {@link describeProviderError}.
+ *
+ * @param error - anything thrown
+ * @returns the description
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const code = Reflect.get(error, 'code');
+  return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
+}
 
-function runnerFailure(code: string): RunnerFailureCode | undefined {
-  return RUNNER_FAILURES.find((candidate) => candidate === code);
+/**
+ * {@link describeError} for an error another auth provider may have thrown: class and code, and
+ * the message only for this package's own errors. Another provider's message may hold anything,
+ * a token included: it is never logged.
+ *
+ * @param error - anything thrown
+ * @returns the description
+ */
+export function describeProviderError(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${typeof error}`;
+  const code: unknown = Reflect.get(error, 'code');
+  const shownCode = typeof code === 'number' ? String(code) : typeof code === 'string' ? code : '';
+  // Names and codes are identifiers; anything else in them is shown as a placeholder.
+  const name = LOGGABLE_IDENTIFIER.test(error.name) ? error.name : 'Error';
+  const head = `${name}${shownCode === '' ? '' : ` [${LOGGABLE_IDENTIFIER.test(shownCode) ? shownCode : '?'}]`}`;
+  return error instanceof EdgeAuthError ? `${head}: ${error.message}` : head;
+}
+
+const LOGGABLE_IDENTIFIER = /^[A-Za-z0-9_.$-]{1,64}$/;
+
+async function tokenIdOf(token: string, key: Promise<CryptoKey> | undefined): Promise<string> {
+  if (key === undefined) return hashTokenId(token);
+  try {
+    return await keyedId(await key, token);
+  } catch {
+    return hashTokenId(token);
+  }
 }
 
 /**
@@ -334,6 +387,16 @@ function runnerFailure(code: string): RunnerFailureCode | undefined {
  */
 export async function hashTokenId(token: string): Promise<string> {
   return base64url(await sha256(token)).slice(0, 16);
+}
+
+const RUNNER_FAILURES: readonly RunnerFailureCode[] = [
+  'bad_gateway',
+  'gateway_timeout',
+  'stream_interrupted',
+];
+
+function runnerFailure(code: string): RunnerFailureCode | undefined {
+  return RUNNER_FAILURES.find((candidate) => candidate === code);
 }
 
 // Compile-time exhaustiveness; at run time an unknown case is an undeclared error: 500.

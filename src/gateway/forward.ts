@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { assertNotBlocked, recordFailure } from './abuse.js';
 import { authenticate, credentialOrRefusal, credentialToken } from './authenticate.js';
 import type { RouteContext } from './context.js';
 import { hasCredentialParam } from './credential-params.js';
@@ -15,7 +16,10 @@ import { isPublicPath } from './public-paths.js';
 import { relay } from './relay.js';
 import { limitRequestBody } from './request-body.js';
 import { privateAnswer } from './response-headers.js';
+import { jsonResponse } from './responses.js';
+import { requiredPermissions } from './route-permissions.js';
 import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
+import type { GatewayState } from './state.js';
 
 /**
  * Every request outside `/auth/*`: public paths go to the runner without identity; everything
@@ -30,21 +34,44 @@ import { assertSameOrigin, isUnsafeMethod } from './same-origin.js';
 export async function forward(context: RouteContext): Promise<Response> {
   const { request, url, state } = context;
   assertOneCredentialPlace(request, url);
-  if (isPublicPath(state.config.publicPaths, url.pathname)) return send(context, null);
+  const required = requiredPermissions(state.routePermissions, request.method, url.pathname);
+  if (required.length === 0 && isPublicPath(state.config.publicPaths, url.pathname))
+    return send(context, null);
   const credential = await credentialOrRefusal(context);
   if (credential instanceof Response) return credential;
   if (credential.kind === 'session' && isUnsafeMethod(request.method)) {
     // A browser attaches the cookie to any site's form post; a bearer token it never sends on its own.
     assertSameOrigin(request, publicOriginOf(state.config, url) ?? url.origin, state.config.corsOrigins);
   }
+  const errorContext = {
+    request,
+    token: credentialToken(credential),
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    onError: context.onError,
+    fromProviders: true,
+  };
   let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
-    outcome = await authenticate(request, credential, state);
+    if (credential.kind !== 'none') assertNotBlocked(context);
+    outcome = await authenticate(request, credential, state, context.auth);
   } catch (error) {
-    return errorResponse(error, { request, token: credentialToken(credential), onError: context.onError });
+    return errorResponse(error, errorContext);
   }
   switch (outcome.kind) {
     case 'user': {
+      if (required.length > 0) {
+        let missing: readonly string[] | undefined;
+        try {
+          missing = await firstMissing(state, outcome.principal, required);
+        } catch (error) {
+          return errorResponse(error, {
+            request,
+            token: credentialToken(credential),
+            onError: context.onError,
+          });
+        }
+        if (missing !== undefined) return missingPermissionResponse(missing);
+      }
       if (outcome.refreshHandle === null) return privateAnswer(await send(context, outcome.user), []);
       const [response, cookies] = await Promise.all([
         send(context, outcome.user),
@@ -54,7 +81,9 @@ export async function forward(context: RouteContext): Promise<Response> {
     }
     case 'forbidden':
       return forbiddenResponse(request);
-    case 'anonymous':
+    case 'anonymous': {
+      const limited = await recordFailure(context, credential);
+      if (limited !== undefined) return errorResponse(limited, errorContext);
       return challengeResponse(request, {
         // A refused token is an API client's problem: a login page would not fix it.
         loginAvailable: state.cloud !== undefined && credential.kind !== 'token',
@@ -62,7 +91,28 @@ export async function forward(context: RouteContext): Promise<Response> {
         // A session cookie that no longer opens (expired, revoked, old secret) is cleared.
         cookies: credential.kind === 'session' ? state.auth.getClearSessionCookies() : [],
       });
+    }
   }
+}
+
+/** The first permission group (any-of) the user meets none of, or `undefined` when all are met. */
+async function firstMissing(
+  state: GatewayState,
+  principal: unknown,
+  required: ReadonlyArray<readonly string[]>,
+): Promise<readonly string[] | undefined> {
+  for (const group of required) {
+    if ((await state.auth.hasAnyPermission(principal, [...group])) !== true) return group;
+  }
+  return undefined;
+}
+
+/** 403 for an authenticated user without a route's permission (as Mastra's own message says it). */
+function missingPermissionResponse(group: readonly string[]): Response {
+  return jsonResponse(403, {
+    error: 'forbidden',
+    message: `Missing required permission: ${group.join(' or ')}`,
+  });
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { ErrorHandler } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import type { ProviderCacheOptions } from '../provider/index.js';
+import type { ProviderCacheOptions, RoleMapping } from '../provider/index.js';
+import {
+  checkRoutePermissions,
+  parseRoutePermissions,
+  type RoutePermissionInput,
+} from './route-permissions.js';
 import { route } from './routes.js';
 import { stateCache } from './state.js';
 
@@ -30,15 +35,45 @@ export interface GatewayOptions {
    */
   cloudCache?: ProviderCacheOptions | 'off';
   /**
+   * Per-route permissions, added to the `ROUTE_PERMISSIONS` variable: its syntax as a string
+   * (`'POST /api/agents/*=agents:execute'`), or rules. A request that matches a rule needs one of
+   * its permissions (every matching rule must be met), else 403 JSON; public paths with a rule
+   * need a user too. Permissions come from the composite's RBAC (with Cloud on: the Cloud role
+   * mapping, service tokens as `api`).
+   */
+  routePermissions?: string | readonly RoutePermissionInput[];
+  /** Replaces the default Cloud role mapping (CONTRACT 4b) of the gateway's RBAC. */
+  roleMapping?: RoleMapping;
+  /**
    * Where the Cloud provider keeps shared state, for a gateway run outside Workers (e.g. in Node
    * with `redisStores` from `mastra-edge-auth/node`). Roles set here override `AUTH_KV` and `AUTH_DO`.
    */
   stores?: AuthStores;
 }
 
+/** The part of a Workers `ExecutionContext` the gateway uses. */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 /** A Workers module handler. */
 export interface Gateway {
-  fetch(request: Request, env: object): Promise<Response>;
+  /**
+   * @param ctx - the Worker's execution context: cache and session writes, and a logout's
+   *   background retries, run in `ctx.waitUntil` after the answer. Without it (Node, tests) they
+   *   still run, unawaited.
+   */
+  fetch(request: Request, env: object, ctx?: ExecutionContextLike): Promise<Response>;
+}
+
+/** `ctx.waitUntil`, bound; without a context, work is started and left to finish on its own. */
+function waitUntilOf(ctx: ExecutionContextLike | undefined): (promise: Promise<unknown>) => void {
+  if (ctx !== undefined && typeof ctx === 'object' && typeof ctx.waitUntil === 'function') {
+    return (promise) => ctx.waitUntil(promise.catch(() => {}));
+  }
+  return (promise) => {
+    promise.catch(() => {});
+  };
 }
 
 /**
@@ -48,6 +83,7 @@ export interface Gateway {
  *
  * @param options - see {@link GatewayOptions}
  * @returns the module handler: `export default createGateway()`
+ * @throws ConfigError (setting `routePermissions`) for a malformed `routePermissions` option
  * @example
  * // worker.ts
  * import { createGateway } from './src/gateway/index.js';
@@ -55,14 +91,22 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const transport: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const rules = options.routePermissions;
+  const routePermissions =
+    typeof rules === 'string'
+      ? parseRoutePermissions(rules, 'routePermissions')
+      : checkRoutePermissions(rules ?? []);
   const load = stateCache({
     fetch: options.fetch,
     userAuth: options.userAuth,
     onError: options.onError,
     cloudCache: options.cloudCache,
+    roleMapping: options.roleMapping,
+    routePermissions,
     stores: options.stores,
   });
   return {
-    fetch: (request, env) => route(request, env, { load, fetch: transport, onError: options.onError }),
+    fetch: (request, env, ctx) =>
+      route(request, env, { load, fetch: transport, onError: options.onError, waitUntil: waitUntilOf(ctx) }),
   };
 }

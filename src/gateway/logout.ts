@@ -1,3 +1,4 @@
+import type { RevocationOutcome } from '../provider/index.js';
 import type { RouteContext } from './context.js';
 import { readOwnCookies } from './cookie-header.js';
 import { errorResponse } from './error-response.js';
@@ -41,8 +42,14 @@ export async function logout(context: RouteContext): Promise<Response> {
     });
   }
   // Revocation failures (Cloud or KV down) are reported by the provider, never thrown: the
-  // session is still revoked in this isolate and the cookie is cleared.
-  if (handle !== undefined) await state.auth.destroySession(handle);
+  // session is still revoked in this isolate and the cookie is cleared. The answer says where
+  // the revocation stands, and never claims one KV did not store.
+  let revocation: RevocationOutcome = 'none';
+  if (handle !== undefined) {
+    if (state.cloud !== undefined) {
+      revocation = await state.cloud.endSession(handle, { waitUntil: context.waitUntil });
+    } else await state.auth.destroySession(handle);
+  }
   const browser = prefersHtml(request);
   const origin =
     state.cloud === undefined
@@ -55,7 +62,20 @@ export async function logout(context: RouteContext): Promise<Response> {
     for (const cookie of cookies) headers.append('Set-Cookie', cookie);
     return new Response(null, { status: 303, headers });
   }
-  return jsonResponse(200, { ok: true, logoutUrl }, { cookies });
+  if (revocation === 'pending') {
+    // Accepted, not finished: signed out here; elsewhere once the retried write lands.
+    return jsonResponse(
+      202,
+      {
+        ok: true,
+        logoutUrl,
+        revocation,
+        message: 'Signed out here. The revocation could not be stored yet and is being retried.',
+      },
+      { cookies },
+    );
+  }
+  return jsonResponse(200, { ok: true, logoutUrl, revocation }, { cookies });
 }
 
 /**

@@ -9,9 +9,9 @@ export interface PublicPathRule {
 const MAX_RULES = 64;
 const MAX_RULE_LENGTH = 256;
 // Path characters only: no query, fragment, spaces, backslashes, or percent-encoding tricks.
-const RULE_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/;
+export const RULE_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/;
 // Encoded separators and backslashes a runner might decode differently: such paths never count as public.
-const AMBIGUOUS_PATH = /%2f|%5c|\\/i;
+export const AMBIGUOUS_PATH = /%2f|%5c|\\/i;
 
 /**
  * Parses `PUBLIC_PATHS`: comma-separated paths, each starting with `/`; an entry ending in `*`

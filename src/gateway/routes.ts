@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { assertWithinRateLimit, clientAddress } from './abuse.js';
 import { callback } from './callback.js';
 import type { RouteContext, RouteHandler } from './context.js';
 import { preflightResponse, withCors } from './cors.js';
@@ -9,6 +10,7 @@ import { jwks } from './jwks.js';
 import { login } from './login.js';
 import { logout, signedOut } from './logout.js';
 import { me } from './me.js';
+import { serverTiming } from './observability.js';
 import type { StateResult } from './state.js';
 
 /** The gateway's own routes: path -> the one method it answers, and the handler. */
@@ -29,7 +31,11 @@ export interface RouterDeps {
   readonly load: (env: object) => StateResult;
   readonly fetch: typeof fetch;
   readonly onError: OnError | undefined;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
 }
+
+/** Routes whose use is rate limited per client through `AUTH_RATE_LIMIT` when it is bound. */
+const RATE_LIMITED_ROUTES = new Set(['/auth/login', '/auth/callback']);
 
 /**
  * Routes one request: `/auth/*` to the gateway's handlers (wrong method -> 405, unknown path ->
@@ -74,7 +80,7 @@ async function dispatch(request: Request, env: object, deps: RouterDeps): Promis
       });
     }
     const result = deps.load(env);
-    if (entry?.handler === 'health') return noReferrer(health(result));
+    if (entry?.handler === 'health') return noReferrer(await health(result, url));
     if (!result.ok) throw result.problems[0] ?? new TypeError('configuration failed without a reason');
     const context: RouteContext = {
       request,
@@ -82,13 +88,27 @@ async function dispatch(request: Request, env: object, deps: RouterDeps): Promis
       state: result.state,
       fetch: deps.fetch,
       onError: deps.onError,
+      waitUntil: deps.waitUntil,
+      auth: { waitUntil: deps.waitUntil },
+      client: clientAddress(request),
     };
-    if (entry === undefined) return await forward(context);
-    return noReferrer(await entry.handler(context));
+    if (RATE_LIMITED_ROUTES.has(path)) await assertWithinRateLimit(context, path.slice('/auth/'.length));
+    if (entry === undefined) return withServerTiming(await forward(context), context);
+    return noReferrer(withServerTiming(await entry.handler(context), context));
   } catch (error) {
     const response = await errorResponse(error, { request, onError: deps.onError, allow: entry?.method });
     return own ? noReferrer(response) : response;
   }
+}
+
+/** Adds `Server-Timing` (which tier authenticated, Cloud's time) when `SERVER_TIMING` is on. */
+function withServerTiming(response: Response, context: RouteContext): Response {
+  if (!context.state.config.resilience.serverTiming || response.status < 200) return response;
+  const value = serverTiming(context.auth.timing);
+  if (value === undefined) return response;
+  const copy = new Response(response.body, response);
+  copy.headers.append('Server-Timing', value);
+  return copy;
 }
 
 /** `/auth/*` answers carry codes and states in their URLs: never leak them in a `Referer`. */

@@ -1,11 +1,15 @@
 import { type CompositeAuth, createCloudAuth } from '../composite/index.js';
 import { ConfigError, type ErrorHandler, type ErrorReport } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
+import { LruMap } from '../kv-session/internal.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
 import { cookieName, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
-import { MastraCloudAuthProvider, type ProviderCacheOptions } from '../provider/index.js';
+import { MastraCloudAuthProvider, type ProviderCacheOptions, type RoleMapping } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
+import { describeProviderError } from './error-response.js';
 import { IdentitySigner } from './identity-signer.js';
+import { deriveLogKey, FailureCounters } from './observability.js';
+import type { RoutePermissionRule } from './route-permissions.js';
 
 /** What the gateway builds once per isolate from its bindings. */
 export interface GatewayState {
@@ -18,8 +22,23 @@ export interface GatewayState {
   readonly sessionCookie: string;
   /** Every name the gateway's cookies can have (both modes): never forwarded to the runner. */
   readonly ownCookies: readonly string[];
+  /** `ROUTE_PERMISSIONS` plus the `routePermissions` option: what each route needs. */
+  readonly routePermissions: readonly RoutePermissionRule[];
+  /** Per-isolate observability: the log-id key (from `SESSION_SECRET`) and failure counters. */
+  readonly observability: Observability;
   /** Signs `X-Mastra-Identity`; absent without `IDENTITY_SIGNING_KEY`. */
   readonly signer: IdentitySigner | undefined;
+}
+
+/** What the gateway keeps per isolate to make failures visible. */
+export interface Observability {
+  /** HMAC key for token and client ids in logs, derived once from `SESSION_SECRET`. */
+  readonly logKey: () => Promise<CryptoKey>;
+  readonly failures: FailureCounters;
+  /** Client id -> until when failed authentications are refused at once (rate limit hit). */
+  readonly blocked: LruMap<string, number>;
+  /** The last deep health answer, reused for a few seconds (a public route must not amplify traffic). */
+  deepHealth?: { readonly at: number; readonly body: Record<string, unknown> };
 }
 
 /** A usable state, or the configuration problems that prevent one (each names its setting). */
@@ -37,6 +56,10 @@ export interface StateOptions {
   readonly onError?: ErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
+  /** Replaces the default Cloud role mapping (see `GatewayOptions.roleMapping`). */
+  readonly roleMapping?: RoleMapping | undefined;
+  /** Rules from the `routePermissions` option, added to `ROUTE_PERMISSIONS`. */
+  readonly routePermissions?: readonly RoutePermissionRule[] | undefined;
   /** Stores overriding the bindings' (see `GatewayOptions.stores`). */
   readonly stores?: AuthStores | undefined;
 }
@@ -88,6 +111,8 @@ export function buildState(env: object, options: StateOptions): StateResult {
           ...(config.cloud?.callbackUrl !== undefined && { callbackUrl: config.cloud.callbackUrl }),
           sessionSecret: config.sessionSecret,
           ...cacheSettings(config, options.cloudCache, options.stores),
+          cloudDeadlineMs: config.resilience.cloudDeadlineMs,
+          unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           onError: options.onError ?? logAbsorbed,
@@ -95,7 +120,10 @@ export function buildState(env: object, options: StateOptions): StateResult {
         return cloud;
       },
       onError: options.onError ?? logAbsorbed,
+      // The gateway's logout calls the session methods whatever the providers.
+      hideMissing: false,
       ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
+      ...(options.roleMapping !== undefined && { roleMapping: options.roleMapping }),
     });
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, problems: [error] };
@@ -109,8 +137,24 @@ export function buildState(env: object, options: StateOptions): StateResult {
       cloud,
       sessionCookie: cookieName('session', config.cookieSecure),
       ownCookies: OWN_COOKIES,
+      routePermissions: [...config.routePermissions, ...(options.routePermissions ?? [])],
+      observability: createObservability(config.sessionSecret),
       signer: config.identity === undefined ? undefined : new IdentitySigner(config.identity),
     },
+  };
+}
+
+const BLOCKED_CLIENTS_MAX = 10_000;
+
+function createObservability(sessionSecret: string): Observability {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    logKey: () => {
+      key ??= deriveLogKey(sessionSecret);
+      return key;
+    },
+    failures: new FailureCounters(),
+    blocked: new LruMap(BLOCKED_CLIENTS_MAX),
   };
 }
 
@@ -139,11 +183,12 @@ function cacheSettings(
   return {
     ...(config.kv !== undefined && { kv: config.kv }),
     ...(stores && { stores }),
-    ...(cloudCache !== undefined && { cache: cloudCache }),
+    cache: { graceMs: config.resilience.graceSeconds * 1000, ...cloudCache },
   };
 }
 
-/** The default for absorbed failures: one JSON line, no tokens. */
-function logAbsorbed(report: ErrorReport): void {
-  console.warn(JSON.stringify({ gateway: 'absorbed_error', ...report }));
+/** The default for absorbed failures: one JSON line, no tokens (a foreign provider's message is left out). */
+function logAbsorbed(report: ErrorReport, error: unknown): void {
+  const reason = report.source === 'composite' ? describeProviderError(error) : report.reason;
+  console.warn(JSON.stringify({ gateway: 'absorbed_error', ...report, reason }));
 }

@@ -19,6 +19,12 @@ export {
 } from './capabilities.js';
 export { type Clock, systemClock } from './clock.js';
 export {
+  DEFAULT_KV_READ_DEADLINE_MS,
+  DEFAULT_KV_WRITE_DEADLINE_MS,
+  type KVDeadlines,
+  withKvDeadlines,
+} from './deadline-store.js';
+export {
   DEFAULT_DURABLE_OBJECT_TIMEOUT_MS,
   DURABLE_OBJECT_CAPABILITIES,
   type DurableObjectCommand,
@@ -50,8 +56,10 @@ export {
 export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-states.js';
 export { VerifyCache } from './verify-cache.js';
 export type {
+  AnswerSource,
   Coalesce,
   GetOptions,
+  LoadInfo,
   LoadResult,
   VerifyCacheOptions,
   VerifyCacheStats,

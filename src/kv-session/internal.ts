@@ -5,6 +5,7 @@
  *
  * @module
  */
+export { sleepOn } from './clock.js';
 export { guardedPut } from './guarded-put.js';
 export { hashToken } from './hash.js';
 export { KEY_PREFIXES, storageKey } from './keys.js';

@@ -80,7 +80,21 @@ export interface LoadResult<V> {
 /** Per-call options of `VerifyCache.get`. */
 export interface GetOptions {
   /** Run the KV write after answering (`ctx.waitUntil` in a Worker) instead of awaiting it. */
-  waitUntil?: (promise: Promise<unknown>) => void;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /** Told which tier answered: `l1`, `kv`, `load` (the loader) or `grace` (stale-if-error). */
+  onSource?: ((source: AnswerSource) => void) | undefined;
+}
+
+/** The tier that answered a `get`. */
+export type AnswerSource = 'l1' | 'kv' | 'load' | 'grace';
+
+/** What the loader is told about the token it loads. */
+export interface LoadInfo {
+  /**
+   * True when this cache holds an earlier positive answer for the token (expired, but once good):
+   * a token seen before, not junk. A caller may budget loads of unknown tokens only.
+   */
+  known: boolean;
 }
 
 /** Counters for tests and benchmarks. */

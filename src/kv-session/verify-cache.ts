@@ -25,6 +25,7 @@ import {
 } from './verify-answers.js';
 import {
   type GetOptions,
+  type LoadInfo,
   type LoadResult,
   type ResolvedOptions,
   resolveOptions,
@@ -113,7 +114,11 @@ export class VerifyCache<V> {
    *   status and code for a cached rejection; whatever `load` threw otherwise (after a grace
    *   answer was considered); TypeError for a bad argument.
    */
-  async get(token: string, load: () => Promise<LoadResult<V>>, options?: GetOptions): Promise<V> {
+  async get(
+    token: string,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
+    options?: GetOptions,
+  ): Promise<V> {
     return this.getByHash(await hashToken(token), load, options);
   }
 
@@ -124,7 +129,11 @@ export class VerifyCache<V> {
    * @param tokenHash - `hashToken(token)`
    * @throws TypeError when `tokenHash` is not a `hashToken()` result; otherwise as `get`
    */
-  async getByHash(tokenHash: string, load: () => Promise<LoadResult<V>>, options?: GetOptions): Promise<V> {
+  async getByHash(
+    tokenHash: string,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
+    options?: GetOptions,
+  ): Promise<V> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
     if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
     const hash = tokenHash;
@@ -134,6 +143,7 @@ export class VerifyCache<V> {
     const cached = this.#l1.get(hash);
     if (cached && cached.freshUntil > this.#now()) {
       this.#stats.l1Hits++;
+      options?.onSource?.('l1');
       return this.#answer(cached.answer);
     }
     if (this.#o.coalesce === 'none') return this.#miss(hash, load, options, cached);
@@ -198,7 +208,7 @@ export class VerifyCache<V> {
 
   async #miss(
     hash: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
     stale: L1Entry<V> | undefined,
   ): Promise<V> {
@@ -208,19 +218,15 @@ export class VerifyCache<V> {
       const [state, stored] = await Promise.all([this.revocations.check(hash), this.#readKv(hash)]);
       // The second check catches a revocation made in this isolate while KV was being read.
       if (state === 'revoked' || this.#isRevoked(hash)) throw this.#revoked(hash);
-      if (state === 'unknown') {
-        // A strongly consistent marks store that cannot answer is an outage: Cloud does not know
-        // about a logout recorded there, so it may not decide instead.
-        if (this.revocations.authoritative) {
-          throw new StorageUnavailableError('The revocation store could not be read');
-        }
-        // Eventually consistent marks could not be read: trust no cached answer, ask the authority.
-        graceCandidate = undefined;
-      } else if (stored) {
+      // Revocation could not be read (KV down or past its deadline): whatever Cloud would say, a
+      // logout here might be missed. An outage, never an admit.
+      if (state === 'unknown') throw new StorageUnavailableError('The revocation state could not be read');
+      if (stored) {
         const now = this.#now();
         if (isFresh(stored, now, this.#policy)) {
           this.#remember(hash, stored, now);
           if (stored.kind === 'ok') this.#stats.kvHits++;
+          options?.onSource?.('kv');
           return this.#answer(stored);
         }
         if (stored.kind === 'ok' && (!graceCandidate || stored.storedAt > graceCandidate.storedAt)) {
@@ -233,19 +239,20 @@ export class VerifyCache<V> {
 
   async #load(
     hash: string,
-    load: () => Promise<LoadResult<V>>,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
     grace: Answer<V> | undefined,
   ): Promise<V> {
     this.#stats.loads++;
     let result: LoadResult<V>;
     try {
-      result = await load();
+      result = await load({ known: grace?.kind === 'ok' });
     } catch (error) {
       if (isRejection(error)) await this.#storeNegative(hash, error, options);
       else if (isUnavailable(error) && grace?.kind === 'ok' && !this.#isRevoked(hash)) {
         if (graceAllows(grace, this.#now(), this.#o.graceMs)) {
           this.#stats.graceHits++;
+          options?.onSource?.('grace');
           return grace.value;
         }
       }
@@ -260,6 +267,7 @@ export class VerifyCache<V> {
     // A revocation that landed while the load was in flight wins.
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
     await this.#storePositive(hash, value, expiresAt?.getTime(), options);
+    options?.onSource?.('load');
     return value;
   }
 

@@ -6,7 +6,9 @@
  * @module
  */
 export type {
+  CredentialsResult,
   EEUser,
+  ICredentialsProvider,
   IMastraAuthProvider,
   IRBACProvider,
   ISessionProvider,

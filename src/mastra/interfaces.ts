@@ -89,6 +89,7 @@ export interface IUserProvider<U extends User = User> {
   getCurrentUser(request: Request): Promise<U | null>;
   getUser(userId: string): Promise<U | null>;
   getUsers?(userIds: string[]): Promise<Array<U | null>>;
+  getUserProfileUrl?(user: U): string;
 }
 
 export interface IRBACProvider<U = unknown> {
@@ -98,4 +99,28 @@ export interface IRBACProvider<U = unknown> {
   hasPermission(user: U, permission: string): Promise<boolean>;
   hasAllPermissions(user: U, permissions: string[]): Promise<boolean>;
   hasAnyPermission(user: U, permissions: string[]): Promise<boolean>;
+  /** Studio's "View as role": every role, and what each one grants. */
+  getAvailableRoles?(): Promise<Array<{ id: string; name: string }>>;
+  getPermissionsForRole?(roleId: string): Promise<string[]>;
+}
+
+/** What a credentials sign-in or sign-up gives the server: the user, and cookies to set. */
+export interface CredentialsResult<U = unknown> {
+  user: U;
+  token?: string;
+  cookies?: string[];
+}
+
+/** Email and password sign-in (`POST /api/auth/credentials/sign-in`); the server duck-types `signIn`. */
+export interface ICredentialsProvider<U = unknown> {
+  signIn(email: string, password: string, request: Request): Promise<CredentialsResult<U>>;
+  signUp?(
+    email: string,
+    password: string,
+    name: string | undefined,
+    request: Request,
+  ): Promise<CredentialsResult<U>>;
+  requestPasswordReset?(email: string): Promise<void>;
+  resetPassword?(token: string, newPassword: string): Promise<void>;
+  isSignUpEnabled?(): boolean;
 }

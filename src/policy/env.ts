@@ -68,6 +68,8 @@ export interface CloudEnvSettings {
 export interface CloudEnv {
   /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
   serviceTokens: string[];
+  /** `SESSION_SECRET`, when set (also keys the service tokens' sign-in cookie). */
+  sessionSecret?: string;
   cloud?: CloudEnvSettings;
 }
 
@@ -85,8 +87,10 @@ export function readCloudEnv(env: DeploymentEnv): CloudEnv {
     readSecret(env, 'BUSINESS_JWT_TOKEN'),
     readSecret(env, 'PLAYGROUND_JWT_TOKEN'),
   ].filter((token, index, all): token is string => token !== undefined && all.indexOf(token) === index);
+  const sessionSecret = readSecret(env, 'SESSION_SECRET');
   const apiUrl = readSetting(env, 'MASTRA_CLOUD_API_URL');
-  if (apiUrl === undefined) return { serviceTokens };
+  if (apiUrl === undefined)
+    return sessionSecret === undefined ? { serviceTokens } : { serviceTokens, sessionSecret };
   const cloudBaseUrl = checkHttpUrlSetting('MASTRA_CLOUD_API_URL', apiUrl, { originOnly: false }).replace(
     /\/+$/,
     '',
@@ -100,9 +104,9 @@ export function readCloudEnv(env: DeploymentEnv): CloudEnv {
   if (callback !== undefined) {
     cloud.callbackUrl = checkHttpUrlSetting('MASTRA_CLOUD_CALLBACK_URL', callback, { originOnly: false });
   }
-  const sessionSecret = readSecret(env, 'SESSION_SECRET');
-  if (sessionSecret !== undefined) cloud.sessionSecret = sessionSecret;
-  return { serviceTokens, cloud };
+  if (sessionSecret === undefined) return { serviceTokens, cloud };
+  cloud.sessionSecret = sessionSecret;
+  return { serviceTokens, sessionSecret, cloud };
 }
 
 function readRaw(env: DeploymentEnv, name: string): string | undefined {

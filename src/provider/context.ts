@@ -4,7 +4,9 @@ import {
   type MastraCloudClient,
   parseUserData,
 } from '../cloud-fetch/index.js';
+import { RateLimitedError } from '../errors/index.js';
 import { reportError } from '../errors/report.js';
+import { type AuthRequestContext, requestContextOf } from '../http/request-context.js';
 import {
   type Clock,
   KvUsedStateLedger,
@@ -19,6 +21,7 @@ import { Handoff } from './handoff.js';
 import type { ResolvedProviderOptions } from './options.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Pending hand-overs to the synchronous methods: plenty for the logins in flight in one isolate. */
 const HANDOFF_MAX_ENTRIES = 1_000;
@@ -26,6 +29,12 @@ const HANDOFF_MAX_ENTRIES = 1_000;
 const HANDOFF_TTL_MS = 60_000;
 /** Users remembered for `getUser(userId)`, which has no token to ask Cloud with. */
 const RECENT_USERS_MAX_ENTRIES = 1_000;
+/** Sessions whose refresh this isolate claimed; an evicted claim costs at most one more Cloud check. */
+const REFRESH_CLAIMS_MAX_ENTRIES = 10_000;
+/** Tokens recently charged to the unknown-token budget (bounded). */
+const CHARGED_TOKENS_MAX_ENTRIES = 10_000;
+/** A token is charged to the budget at most once this often. */
+const BUDGET_CHARGE_MS = 10_000;
 
 /** Everything a provider instance shares between requests. Nothing in it is per request. */
 export interface ProviderContext {
@@ -51,6 +60,12 @@ export interface ProviderContext {
   readonly sessionCookies: Handoff<string>;
   /** Users whose session cookie is past half its idle window, with that cookie's handle. */
   readonly refreshDue: WeakMap<object, string>;
+  /** Session id -> until when its refresh is claimed in this isolate (one Cloud check per half window). */
+  readonly refreshClaims: LruMap<string, number>;
+  /** Budget of Cloud verifies for tokens never seen before, when configured. */
+  readonly unknownTokens: TokenBucket | undefined;
+  /** Token hash -> until when it is charged to the budget already. */
+  readonly charged: LruMap<string, number>;
   /** Reports a failure the provider absorbed (`source: 'provider'`); never throws. */
   report(error: unknown, operation: 'destroySession' | 'login'): void;
 }
@@ -76,6 +91,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     ...(cache.negativeTtlMs !== undefined && { negativeTtlMs: cache.negativeTtlMs }),
     ...(cache.l1TtlMs !== undefined && { l1TtlMs: cache.l1TtlMs }),
     ...(cache.l1MaxEntries !== undefined && { l1MaxEntries: cache.l1MaxEntries }),
+    ...(cache.graceMs !== undefined && { graceMs: cache.graceMs }),
     ...(cache.coalesce !== undefined && { coalesce: cache.coalesce }),
     ...(stores.cache !== undefined && { kv: stores.cache }),
     revocations,
@@ -123,6 +139,12 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     callbackCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     sessionCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
     refreshDue: new WeakMap(),
+    refreshClaims: new LruMap(REFRESH_CLAIMS_MAX_ENTRIES),
+    unknownTokens:
+      o.unknownTokenBudget === undefined
+        ? undefined
+        : new TokenBucket({ ...o.unknownTokenBudget, now: () => o.clock.now() }),
+    charged: new LruMap(CHARGED_TOKENS_MAX_ENTRIES),
     report,
   };
 }
@@ -131,15 +153,62 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
  * Verifies a token through the cache tiers and returns a user this provider vouches for
  * (registered for `authorizeUser`, remembered for `getUser`).
  *
+ * @param options - `request`: the request the host handed over (its context says where to run
+ *   cache writes and receives how the answer was made); `known`: the token came from a session
+ *   cookie this provider sealed (never junk, never budgeted)
  * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
+ * @throws RateLimitedError (429) when the budget for unknown tokens is spent
  */
-export async function verifyUser(ctx: ProviderContext, token: string): Promise<CloudUser> {
+export async function verifyUser(
+  ctx: ProviderContext,
+  token: string,
+  options: { request?: unknown; known?: boolean } = {},
+): Promise<CloudUser> {
   const tokenHash = await hashToken(token);
-  const profile = await ctx.users.getByHash(tokenHash, async () => {
-    const { user, expiresAt } = await ctx.client.verifyToken(token);
-    return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
-  });
+  const requestContext = requestContextOf(options.request);
+  const timing: NonNullable<AuthRequestContext['timing']> = {};
+  if (requestContext !== undefined) requestContext.timing = timing;
+  const profile = await ctx.users.getByHash(
+    tokenHash,
+    async (info) => {
+      spendBudget(ctx, tokenHash, info.known || options.known === true);
+      const started = ctx.clock.now();
+      try {
+        const { user, expiresAt } = await ctx.client.verifyToken(token);
+        return { value: withoutToken(user), ...(expiresAt !== undefined && { expiresAt }) };
+      } finally {
+        timing.cloudMs = ctx.clock.now() - started;
+      }
+    },
+    {
+      waitUntil: requestContext?.waitUntil,
+      onSource: (source) => {
+        timing.source = source === 'load' ? 'cloud' : source;
+      },
+    },
+  );
   return adopt(ctx, profile, token, tokenHash);
+}
+
+/**
+ * Spends one unit of the unknown-token budget, or refuses (429) without asking Cloud. A token is
+ * charged once per {@link BUDGET_CHARGE_MS}: concurrent requests with one new token (a page's
+ * fan-out) cost one unit, not one each.
+ */
+function spendBudget(ctx: ProviderContext, tokenHash: string, known: boolean): void {
+  const bucket = ctx.unknownTokens;
+  if (bucket === undefined || known) return;
+  const now = ctx.clock.now();
+  const charged = ctx.charged.peek(tokenHash);
+  if (charged !== undefined && charged > now) return;
+  const waitMs = bucket.take();
+  if (waitMs === 0) ctx.charged.set(tokenHash, now + BUDGET_CHARGE_MS);
+  else {
+    throw new RateLimitedError(
+      'Too many verifications of unknown tokens; Cloud was not asked',
+      waitMs / 1000,
+    );
+  }
 }
 
 /** Attaches the token (in memory only) and registers the user as one this provider produced. */

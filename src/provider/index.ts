@@ -7,6 +7,12 @@
  * @see CONTRACT.md sections 1 and 2; DESIGN.md "Sessions and cookies"
  * @module
  */
+export {
+  DEFAULT_CLOUD_ROLE_MAPPING,
+  type RoleMapping,
+  resolvePermissionsFromMapping,
+} from '../policy/permissions.js';
+export { MastraRBACCloud, type MastraRBACCloudOptions } from './cloud-rbac.js';
 export { createMastraCloudAuthProvider, type MastraCloudProviderConfig } from './factory.js';
 export {
   DEFAULT_SESSION_MAX_AGE_SECONDS,
@@ -14,4 +20,5 @@ export {
   type ProviderCacheOptions,
 } from './options.js';
 export { MastraCloudAuthProvider } from './provider.js';
+export type { EndSessionOptions, RevocationOutcome } from './session.js';
 export type { CloudCallbackResult } from './sso.js';

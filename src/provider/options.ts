@@ -5,10 +5,12 @@ import {
   asKVStore,
   type Clock,
   type Coalesce,
+  type KVDeadlines,
   type KVStore,
   type RevocationFeed,
   storesFromKv,
   systemClock,
+  withKvDeadlines,
 } from '../kv-session/index.js';
 import type { PathRule } from '../mastra/interfaces.js';
 import { assertSessionSecret } from '../policy/session-secret.js';
@@ -23,6 +25,11 @@ export interface ProviderCacheOptions {
   l1TtlMs?: number;
   /** Per-isolate tier bound. Default 10 000. */
   l1MaxEntries?: number;
+  /**
+   * Stale-if-error: while Cloud is unavailable, a token verified before (not revoked, not past
+   * its own expiry) keeps working this long past its cached answer's expiry. Default 0 (off).
+   */
+  graceMs?: number;
   /**
    * `'none'` (default, safe everywhere) or `'isolate'` (concurrent misses of one token share one
    * Cloud call: Node only; in workerd a promise from another request must not be awaited).
@@ -59,6 +66,19 @@ export interface MastraCloudAuthProviderOptions {
   client?: MastraCloudClient;
   /** Transport for the Cloud client this provider builds. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Deadline of one Cloud call across its attempts, in ms (the client's `deadlineMs`). Default
+   * 3000: a hung Cloud holds a request this long at most, then it is an outage (503).
+   */
+  cloudDeadlineMs?: number;
+  /** Deadlines of KV reads and writes (a read past it is a miss; a revocation read, an outage). Defaults 1000 / 2000 ms. */
+  kvDeadlines?: KVDeadlines;
+  /**
+   * Budget of Cloud verifies for tokens this isolate has never seen (token bucket): over it, 429
+   * with `Retry-After`, no Cloud call. Tokens verified before and session cookies are never
+   * throttled. Default: off (`createGateway` turns it on).
+   */
+  unknownTokenBudget?: { ratePerSecond: number; burst: number } | false;
   /** Sliding lifetime of the session cookie, in seconds; never past Cloud's session expiry. Default 86 400. */
   sessionMaxAgeSeconds?: number;
   /** Receives absorbed failures (KV errors, a logout Cloud could not hear about). */
@@ -89,6 +109,7 @@ export interface ResolvedProviderOptions {
   sessionMaxAgeSeconds: number;
   onError: ErrorHandler | undefined;
   clock: Clock;
+  unknownTokenBudget: { ratePerSecond: number; burst: number } | undefined;
 }
 
 export const DEFAULT_SESSION_MAX_AGE_SECONDS = 86_400;
@@ -110,25 +131,28 @@ export function resolveProviderOptions(options: MastraCloudAuthProviderOptions):
     client,
     sessionSecret,
     callbackUrl: optionalCallbackUrl(options.callbackUrl),
-    stores: resolveStores(options.kv, options.stores),
+    stores: resolveStores(options.kv, options.stores, options.kvDeadlines),
     cache: cacheOptions(options.cache),
     secureCookies: cookieSecurity(options.cookies),
     sessionMaxAgeSeconds: sessionMaxAge(options.sessionMaxAgeSeconds),
     onError: optionalFunction(options.onError, 'onError'),
     clock: optionalClock(options.clock) ?? systemClock,
+    unknownTokenBudget: budgetOption(options.unknownTokenBudget),
   };
 }
 
 const STORE_ROLES = ['cache', 'sessions', 'revocations', 'usedStates'] as const;
 
-function resolveStores(kv: unknown, stores: unknown): AuthStores {
+function resolveStores(kv: unknown, stores: unknown, deadlines: KVDeadlines | undefined): AuthStores {
+  // Every store gets deadlines: a stalled read is a miss (an outage for revocation marks), never a hang.
+  const guard = (store: unknown): KVStore => withKvDeadlines(asKVStore(store), deadlines);
   const resolved: { -readonly [K in keyof AuthStores]: AuthStores[K] } =
-    kv === undefined ? {} : { ...storesFromKv(asKVStore(kv)) };
+    kv === undefined ? {} : { ...storesFromKv(guard(kv)) };
   if (stores === undefined) return resolved;
   if (typeof stores !== 'object' || stores === null) throw new TypeError('stores must be an object');
   for (const role of STORE_ROLES) {
     const store: unknown = Reflect.get(stores, role);
-    if (store !== undefined) resolved[role] = asKVStore(store);
+    if (store !== undefined) resolved[role] = guard(store);
   }
   const feed: unknown = Reflect.get(stores, 'revocationFeed');
   if (feed !== undefined) resolved.revocationFeed = revocationFeed(feed);
@@ -165,11 +189,14 @@ function buildClient(options: MastraCloudAuthProviderOptions): MastraCloudClient
       projectId: options.projectId,
       baseUrl: options.cloudBaseUrl,
       ...(options.fetch !== undefined && { fetch: options.fetch }),
+      ...(options.cloudDeadlineMs !== undefined && { deadlineMs: options.cloudDeadlineMs }),
     });
   } catch (error) {
     // The client names its own option (`baseUrl`); ours is `cloudBaseUrl`.
     const message =
-      error instanceof Error ? error.message.replace(/^baseUrl\b/, 'cloudBaseUrl') : String(error);
+      error instanceof Error
+        ? error.message.replace(/^baseUrl\b/, 'cloudBaseUrl').replace(/^deadlineMs\b/, 'cloudDeadlineMs')
+        : String(error);
     throw new TypeError(message);
   }
 }
@@ -194,7 +221,7 @@ function cacheOptions(value: unknown): ProviderCacheOptions {
   if (typeof value !== 'object' || value === null) throw new TypeError('cache must be an object');
   // Each number is range-checked by VerifyCache, which names it (`positiveTtlMs must be ...`).
   const picked: ProviderCacheOptions = {};
-  for (const key of ['positiveTtlMs', 'negativeTtlMs', 'l1TtlMs', 'l1MaxEntries'] as const) {
+  for (const key of ['positiveTtlMs', 'negativeTtlMs', 'l1TtlMs', 'l1MaxEntries', 'graceMs'] as const) {
     const n: unknown = Reflect.get(value, key);
     if (n === undefined) continue;
     if (typeof n !== 'number') throw new TypeError(`cache.${key} must be a number`);
@@ -207,6 +234,22 @@ function cacheOptions(value: unknown): ProviderCacheOptions {
     picked.coalesce = coalesce;
   }
   return picked;
+}
+
+function budgetOption(value: unknown): { ratePerSecond: number; burst: number } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError('unknownTokenBudget must be { ratePerSecond, burst } or false');
+  }
+  const ratePerSecond: unknown = Reflect.get(value, 'ratePerSecond');
+  const burst: unknown = Reflect.get(value, 'burst');
+  if (typeof ratePerSecond !== 'number' || !(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
+    throw new TypeError('unknownTokenBudget.ratePerSecond must be a positive number');
+  }
+  if (typeof burst !== 'number' || !Number.isInteger(burst) || burst < 1) {
+    throw new TypeError('unknownTokenBudget.burst must be a positive integer');
+  }
+  return { ratePerSecond, burst };
 }
 
 function sessionMaxAge(value: unknown): number {

@@ -1,4 +1,5 @@
-import type { CloudUser } from '../cloud-fetch/index.js';
+import type { CircuitBreaker, CloudUser } from '../cloud-fetch/index.js';
+import { CloudApiError } from '../errors/index.js';
 import type {
   IMastraAuthProvider,
   IRBACProvider,
@@ -16,6 +17,8 @@ import { type MastraCloudAuthProviderOptions, resolveProviderOptions } from './o
 import {
   clearSessionHeaders,
   destroy,
+  type EndSessionOptions,
+  type RevocationOutcome,
   refresh,
   refuseCreateSession,
   revokeSessionById,
@@ -130,8 +133,13 @@ export class MastraCloudAuthProvider
    * @throws InvalidRequestError 400 `invalid_request` / `invalid_state` / `invalid_cookie`
    * @throws CloudApiError `rejected` (Cloud refused the code) or `unavailable`
    */
-  handleCallback(code: string, state: string, cookieHeader?: string | null): Promise<CloudCallbackResult> {
-    return callback(this.#ctx, code, state, cookieHeader);
+  handleCallback(
+    code: string,
+    state: string,
+    cookieHeader?: string | null,
+    options?: { waitUntil?: ((promise: Promise<unknown>) => void) | undefined },
+  ): Promise<CloudCallbackResult> {
+    return callback(this.#ctx, code, state, cookieHeader, options?.waitUntil);
   }
 
   getLoginButtonConfig(): SSOLoginConfig {
@@ -163,8 +171,45 @@ export class MastraCloudAuthProvider
   }
 
   /** Revokes the session here and in KV and tells Cloud; reports outages to `onError`, never throws for them. */
-  destroySession(sessionId: string): Promise<void> {
-    return destroy(this.#ctx, sessionId);
+  async destroySession(sessionId: string): Promise<void> {
+    await destroy(this.#ctx, sessionId);
+  }
+
+  /**
+   * {@link destroySession} for a host that can run work after its answer: only the revocation
+   * mark is awaited (record deletion and Cloud's destroy go to `waitUntil`), and the answer says
+   * where the revocation stands. `pending`: KV refused the mark, so the token is refused in this
+   * isolate only for now; the write is retried through `waitUntil`. Never throws for an outage.
+   */
+  endSession(sessionId: string, options: EndSessionOptions = {}): Promise<RevocationOutcome> {
+    return destroy(this.#ctx, sessionId, options);
+  }
+
+  /** The circuit breaker guarding this provider's Cloud calls (for health checks), when it has one. */
+  get cloudBreaker(): CircuitBreaker | undefined {
+    return this.#ctx.client.breaker;
+  }
+
+  /** Cloud verifies refused by the unknown-token budget since the isolate started. */
+  get throttledVerifies(): number {
+    return this.#ctx.unknownTokens?.refused ?? 0;
+  }
+
+  /**
+   * Asks Cloud whether it is reachable and accepts this provider's project id, with a token no
+   * one holds: `invalid_token` means both. For deep health checks; not cached, not budgeted.
+   *
+   * @returns `ok`, `unreachable` (timeout, network, 5xx...) or `project_refused`
+   */
+  async probeCloud(): Promise<'ok' | 'unreachable' | 'project_refused'> {
+    try {
+      await this.#ctx.client.verifyToken(`health-probe.${crypto.randomUUID()}`);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof CloudApiError && error.family === 'rejected') return 'ok';
+      if (error instanceof CloudApiError && error.family === 'misconfigured') return 'project_refused';
+      return 'unreachable';
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import { assertSessionSecret } from '../policy/session-secret.js';
  * What a sealed value is for. Each purpose has its own derived key (HKDF `info`) and is also
  * named inside the payload, so a login-flow cookie never opens as a session cookie.
  */
-export type SealPurpose = 'login-flow' | 'session';
+export type SealPurpose = 'login-flow' | 'session' | 'service-session';
 
 /** A payload as it comes out of {@link Sealer.open}: unvalidated claims, to be checked by the caller. */
 export type OpenedPayload = Readonly<Record<string, unknown>>;

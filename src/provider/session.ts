@@ -1,4 +1,5 @@
 import { CloudApiError, isRejection } from '../errors/index.js';
+import { hashToken, sleepOn } from '../kv-session/internal.js';
 import type { Session } from '../mastra/interfaces.js';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
 import { cookieName } from '../policy/cookie-names.js';
@@ -17,6 +18,9 @@ import { openSession, type SessionClaims, sealSession } from './session-cookie.j
  * secret, and a cookie carrying one must never let a caller see or end someone else's session.
  * Ending a session by its Cloud id is `revokeSessionById`, for server-side callers only.
  */
+
+/** After a refresh Cloud did not answer, how long this isolate waits before trying again. */
+const REFRESH_RETRY_MS = 10_000;
 
 /** The shape of a session handle (compact JWE, `dir`: empty second segment). */
 const SEALED_HANDLE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -66,6 +70,8 @@ export async function refresh(ctx: ProviderContext, sessionId: unknown): Promise
     cloudSession = await ctx.client.validateSession(claims.token);
   } catch (error) {
     if (isRejection(error)) return null;
+    // Not answered: let a request a little later try again (well before this cookie runs out).
+    ctx.refreshClaims.set(claims.sessionId, ctx.clock.now() + REFRESH_RETRY_MS);
     throw error;
   }
   const sealed = await sealSession(
@@ -78,22 +84,55 @@ export async function refresh(ctx: ProviderContext, sessionId: unknown): Promise
   return toSession(sealed.claims);
 }
 
+/** Where the revocation of a logout stands. */
+export type RevocationOutcome =
+  /** The revocation mark is in KV: refused everywhere within KV's propagation window. */
+  | 'stored'
+  /** No shared store is configured: refused in this isolate (and by Cloud, when it heard). */
+  | 'local'
+  /** KV refused the mark: refused in this isolate only, for now; the write is retried in the background. */
+  | 'pending'
+  /** Nothing to revoke (no session, or the handle did not open). */
+  | 'none';
+
+/** Options of {@link destroy}. */
+export interface EndSessionOptions {
+  /** Runs work that need not delay the answer after it (`ctx.waitUntil`). */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+}
+
+/** Attempts of the background retry of a revocation mark KV refused. */
+const REVOCATION_RETRIES = 3;
+const REVOCATION_RETRY_DELAY_MS = 1_000;
+
 /**
  * `destroySession`: revokes the token at once in this isolate (and in KV, seen elsewhere within
  * KV's propagation window), deletes the session record, and tells Cloud. Never throws for an
- * outage: Cloud or KV failures go to `onError` and logout still succeeds (the cookie is cleared
- * and the token is refused here; elsewhere once KV propagates, or when the token expires).
+ * outage: Cloud or KV failures go to `onError`. With `waitUntil`, only the revocation mark is
+ * awaited (the record deletion and Cloud's destroy run after the answer, so a logout right after
+ * a login never waits out KV's one-write-per-second guard on the session record).
+ *
+ * @returns where the revocation stands: never `stored` unless the mark was written
  */
-export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise<void> {
-  if (typeof sessionId !== 'string' || !SEALED_HANDLE.test(sessionId)) return;
+export async function destroy(
+  ctx: ProviderContext,
+  sessionId: unknown,
+  options: EndSessionOptions = {},
+): Promise<RevocationOutcome> {
+  if (typeof sessionId !== 'string' || !SEALED_HANDLE.test(sessionId)) return 'none';
   const claims = await openSession(ctx.sealer, sessionId, ctx.clock.now());
-  if (claims === null) return;
+  if (claims === null) return 'none';
   const until = new Date(claims.absoluteExpiresAt);
+  const tokenHash = await hashToken(claims.token);
   // Revocation, record deletion and Cloud's destroy run side by side; once this resolves the
   // token is refused in this isolate whatever Cloud and KV answered.
-  const revoked = ctx.users.revoke(claims.token, { until }).catch((error: unknown) => {
-    ctx.report(error, 'destroySession');
-  });
+  const revoked = ctx.users.revokeHash(tokenHash, { until }).then(
+    (): RevocationOutcome => (ctx.sessions === undefined ? 'local' : 'stored'),
+    (error: unknown): RevocationOutcome => {
+      ctx.report(error, 'destroySession');
+      return 'pending';
+    },
+  );
   const deleted = ctx.sessions?.delete(claims.sessionId).catch((error: unknown) => {
     ctx.report(error, 'destroySession');
   });
@@ -102,7 +141,32 @@ export async function destroy(ctx: ProviderContext, sessionId: unknown): Promise
     if (!isRejection(error)) ctx.report(error, 'destroySession');
   });
   ctx.recent.delete(claims.userId);
-  await Promise.all([revoked, deleted, told]);
+  const { waitUntil } = options;
+  let outcome: RevocationOutcome;
+  if (waitUntil === undefined) [outcome] = await Promise.all([revoked, deleted, told]);
+  else {
+    waitUntil(Promise.all([deleted, told]));
+    outcome = await revoked;
+  }
+  if (outcome === 'pending') {
+    const retry = retryRevocation(ctx, tokenHash, until);
+    if (waitUntil === undefined) retry.catch(() => {});
+    else waitUntil(retry);
+  }
+  return outcome;
+}
+
+/** Writes a revocation mark KV refused again, a few times, a second apart; reports the end result. */
+async function retryRevocation(ctx: ProviderContext, tokenHash: string, until: Date): Promise<void> {
+  for (let attempt = 1; attempt <= REVOCATION_RETRIES; attempt++) {
+    await sleepOn(ctx.clock, REVOCATION_RETRY_DELAY_MS * attempt);
+    try {
+      await ctx.users.revocations.revokeHash(tokenHash, { until });
+      return;
+    } catch (error) {
+      if (attempt === REVOCATION_RETRIES) ctx.report(error, 'destroySession');
+    }
+  }
 }
 
 /** `getSessionHeaders`: the cookie `refreshSession` prepared for this session (`handleCallback` returns its cookie itself). */

@@ -50,10 +50,11 @@ export function callback(
   code: string,
   state: string,
   cookieHeader?: string | null,
+  waitUntil?: (promise: Promise<unknown>) => void,
 ): Promise<CloudCallbackResult> {
   const stateId = typeof state === 'string' ? stateIdOf(state) : null;
   const header = cookieHeader ?? (stateId === null ? undefined : ctx.callbackCookies.take(stateId));
-  return completeCallback(ctx, code, state, header);
+  return completeCallback(ctx, code, state, header, waitUntil);
 }
 
 async function completeCallback(
@@ -61,6 +62,7 @@ async function completeCallback(
   code: string,
   state: string,
   cookieHeader: string | null | undefined,
+  waitUntil: ((promise: Promise<unknown>) => void) | undefined,
 ): Promise<CloudCallbackResult> {
   if (typeof state !== 'string' || stateIdOf(state) === null) {
     throw new InvalidRequestError('invalid_state', 'The login callback has no valid state');
@@ -71,8 +73,18 @@ async function completeCallback(
   const user = adopt(ctx, profile, login.token, tokenHash);
   // The exchange already told us who the token belongs to: the first request after login needs
   // no Cloud verify. Best effort, like every cache write.
-  await ctx.users.prime(login.token, { value: profile, expiresAt: login.session.expiresAt });
-  await storeSessionRecord(ctx, login, tokenHash);
+  // With `waitUntil`, both KV writes run after the redirect is answered.
+  const primed = ctx.users.prime(
+    login.token,
+    { value: profile, expiresAt: login.session.expiresAt },
+    { waitUntil },
+  );
+  const stored = storeSessionRecord(ctx, login, tokenHash);
+  if (waitUntil === undefined) await Promise.all([primed, stored]);
+  else {
+    waitUntil(stored);
+    await primed;
+  }
   return {
     user,
     tokens: { accessToken: login.token, expiresAt: login.session.expiresAt },

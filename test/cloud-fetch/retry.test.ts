@@ -73,15 +73,15 @@ describe('safe calls', () => {
     await expect(client.verifyToken(TOKEN)).resolves.toMatchObject({ user: { id: 'user_1' } });
   });
 
-  it('retries timeouts', async () => {
+  it('never retries a timeout (a hang): one attempt, no wait', async () => {
     const hang: Answer = (call) =>
       new Promise<Response>((_resolve, reject) => {
         call.signal?.addEventListener('abort', () => reject(call.signal?.reason), { once: true });
       });
-    const made = clientWith([hang, hang, ok(VERIFY_DATA)], { retries: 2, timeoutMs: 10 });
+    const made = clientWith([hang], { retries: 2, timeoutMs: 10 });
     fake = made.fake;
-    await expect(made.client.verifyToken(TOKEN)).resolves.toMatchObject({ user: { id: 'user_1' } });
-    expect(made.sleeps).toHaveLength(2);
+    expect(await rejectionOf(made.client.verifyToken(TOKEN))).toMatchObject({ code: 'timeout' });
+    expect(made.sleeps).toEqual([]);
   });
 
   it('does not retry a 404 user: it is null at once', async () => {
@@ -118,6 +118,56 @@ describe('calls that are never retried', () => {
     const { client, sleeps } = setup([outage()]);
     expect(await rejectionOf(client.destroySession(TOKEN, 'sess_1'))).toMatchObject({ status: 503 });
     expect(sleeps).toEqual([]);
+  });
+});
+
+describe('one deadline per call across attempts', () => {
+  it('retries at most once by default', async () => {
+    const made = clientWith([outage(), outage()], { retries: undefined });
+    fake = made.fake;
+    expect(await rejectionOf(made.client.verifyToken(TOKEN))).toMatchObject({ status: 503 });
+    expect(made.sleeps).toHaveLength(1);
+  });
+
+  it('gives the next attempt only the time left, and skips a retry that no longer fits', async () => {
+    let now = 0;
+    // The first failure takes 2.95 s of the 3 s deadline: no room for a wait and an attempt.
+    const made = clientWith(
+      [
+        () => {
+          now += 2950;
+          return fail(503);
+        },
+      ],
+      { retries: 1, now: () => now },
+    );
+    fake = made.fake;
+    expect(await rejectionOf(made.client.verifyToken(TOKEN))).toMatchObject({ status: 503 });
+    expect(made.sleeps).toEqual([]);
+  });
+
+  it('cuts the retry attempt to the deadline', async () => {
+    let now = 0;
+    const hang: Answer = (call) =>
+      new Promise<Response>((_resolve, reject) => {
+        call.signal?.addEventListener('abort', () => reject(call.signal?.reason), { once: true });
+      });
+    const made = clientWith(
+      [
+        () => {
+          now += 2990;
+          return fail(503);
+        },
+        hang,
+      ],
+      { retries: 1, deadlineMs: 3040, now: () => now, random: () => 0 },
+    );
+    fake = made.fake;
+    // 50 ms were left: one retry, whose attempt times out after them (not after timeoutMs).
+    expect(await rejectionOf(made.client.verifyToken(TOKEN))).toMatchObject({
+      code: 'timeout',
+      message: expect.stringContaining('within 50 ms'),
+    });
   });
 });
 

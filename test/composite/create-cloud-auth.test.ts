@@ -7,6 +7,7 @@ import {
   SimpleAuth,
 } from '../../src/composite/index.js';
 import { ConfigError } from '../../src/errors/index.js';
+import { MastraRBACCloud } from '../../src/provider/index.js';
 import { thrownBy } from '../support/errors.js';
 import { fakeProvider, mastraRequest, ssoMethods } from './fakes.js';
 
@@ -192,5 +193,117 @@ describe('createCloudAuth', () => {
     expect(factory).toHaveBeenCalledWith(
       expect.objectContaining({ projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example' }),
     );
+  });
+});
+
+describe('createCloudAuth RBAC (CONTRACT 4b)', () => {
+  const cloudUser = (role?: string) => ({ id: `u-${role ?? 'none'}`, ...(role !== undefined && { role }) });
+
+  function withCloudUsers(options: Parameters<typeof createCloudAuth>[1] = {}) {
+    const users: Record<string, unknown> = {};
+    for (const role of ['owner', 'admin', 'member', 'viewer', 'stranger'])
+      users[`t-${role}`] = cloudUser(role);
+    users['t-none'] = cloudUser();
+    const factory = () =>
+      fakeProvider({
+        name: 'cloud',
+        users,
+        extra: {
+          getPermissions: async () => ['cloud:endpoint'],
+          hasPermission: async () => false,
+        },
+      });
+    return createCloudAuth(CLOUD_ENV, { cloudProviderFactory: factory, ...options });
+  }
+
+  it('with Cloud on, every default role gets exactly its mapped permissions; service tokens are api', async () => {
+    const auth = withCloudUsers();
+    expect(auth.rbac).toBeInstanceOf(MastraRBACCloud);
+    const expected: Record<string, string[]> = {
+      owner: ['*'],
+      admin: ['*:read', '*:write', '*:execute'],
+      member: ['*:read', '*:execute'],
+      viewer: ['*:read'],
+      stranger: [],
+      none: [],
+    };
+    for (const [role, permissions] of Object.entries(expected)) {
+      const user = await auth.authenticateToken(`t-${role}`, mastraRequest());
+      expect(await auth.getPermissions(user)).toEqual(permissions);
+    }
+    const service = await auth.authenticateToken('business-secret', mastraRequest());
+    expect(await auth.getRoles(service)).toEqual(['api']);
+    expect(await auth.getPermissions(service)).toEqual(['*:read', '*:write', '*:execute']);
+    expect(await auth.hasPermission(service, 'agents:execute')).toBe(true);
+    expect(await auth.hasPermission(service, 'agents:delete')).toBe(false);
+    expect((await auth.getAvailableRoles?.())?.map((role) => role.id)).toEqual([
+      'owner',
+      'admin',
+      'api',
+      'member',
+      'viewer',
+    ]);
+  });
+
+  it('roleMapping replaces the map', async () => {
+    const auth = withCloudUsers({ roleMapping: { viewer: ['agents:read'], _default: ['tools:read'] } });
+    const viewer = await auth.authenticateToken('t-viewer', mastraRequest());
+    const owner = await auth.authenticateToken('t-owner', mastraRequest());
+    expect(await auth.getPermissions(viewer)).toEqual(['agents:read']);
+    expect(await auth.getPermissions(owner)).toEqual(['tools:read']);
+  });
+
+  it('the app’s rbac replaces it; null keeps each provider’s own', async () => {
+    const own = new MastraRBACCloud({ roleMapping: { viewer: ['*'] } });
+    const mine = withCloudUsers({ rbac: own });
+    expect(mine.rbac).toBe(own);
+    expect(await mine.getPermissions(await mine.authenticateToken('t-viewer', mastraRequest()))).toEqual([
+      '*',
+    ]);
+    const providers = withCloudUsers({ rbac: null });
+    expect(providers.rbac).toBeUndefined();
+    const viewer = await providers.authenticateToken('t-viewer', mastraRequest());
+    expect(await providers.getPermissions(viewer)).toEqual(['cloud:endpoint']);
+  });
+
+  it('without Cloud there is no Cloud RBAC: service tokens keep every permission', async () => {
+    const auth = createCloudAuth({ BUSINESS_JWT_TOKEN: 'business-secret' });
+    expect(auth.rbac).toBeUndefined();
+    const service = await auth.authenticateToken('business-secret', mastraRequest());
+    expect(await auth.getPermissions(service)).toEqual(['*']);
+  });
+
+  it('refuses a bad rbac, a bad roleMapping, and both together', () => {
+    expect(() => withCloudUsers({ rbac: {} as never })).toThrow(/options.rbac/);
+    expect(() => withCloudUsers({ roleMapping: { viewer: 'x' } as never })).toThrow(/options.roleMapping/);
+    expect(() => withCloudUsers({ rbac: null, roleMapping: {} })).toThrow(/exclude each other/);
+  });
+});
+
+describe('createCloudAuth capabilities seen by the Mastra server', () => {
+  it('service tokens only: no SSO or session members (no dead Sign-in button), credentials sign-in', () => {
+    const auth = createCloudAuth({ BUSINESS_JWT_TOKEN: 'business-secret' });
+    expect(Reflect.get(auth, 'getLoginUrl')).toBeUndefined();
+    expect(Reflect.get(auth, 'createSession')).toBeUndefined();
+    expect(typeof auth.signIn).toBe('function');
+    expect(auth.isSignUpEnabled?.()).toBe(false);
+    expect(auth.isSimpleAuth).toBe(true);
+  });
+
+  it('keys the sign-in cookie with SESSION_SECRET, and refuses a short one even without Cloud', async () => {
+    const auth = createCloudAuth({ BUSINESS_JWT_TOKEN: 'business-secret', SESSION_SECRET: 's'.repeat(32) });
+    const result = await auth.signIn?.('a@example.com', 'business-secret', new Request('https://r.example/'));
+    expect(result?.user).toEqual({ id: 'business-api', role: 'api' });
+    expect(result?.cookies?.[0]).toMatch(/^mastra-token=.+; Secure; SameSite=Lax$/);
+    const error = thrownBy(() => createCloudAuth({ BUSINESS_JWT_TOKEN: 'x', SESSION_SECRET: 'short' }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'SESSION_SECRET' });
+  });
+
+  it('with Cloud: SSO is there, and hideMissing: false keeps every member', () => {
+    const { factory } = cloudFactory();
+    expect(typeof createCloudAuth(CLOUD_ENV, { cloudProviderFactory: factory }).getLoginUrl).toBe('function');
+    const all = createCloudAuth({ BUSINESS_JWT_TOKEN: 'x' }, { hideMissing: false });
+    expect(typeof all.getLoginUrl).toBe('function');
   });
 });

@@ -73,6 +73,8 @@ describe('createCloudAuth inside a Mastra server', () => {
     const response = await fetch(`${server.url}/api/auth/logout`, { method: 'POST' });
     expect(response.status).toBe(200);
     expect(response.headers.getSetCookie()).toEqual([
+      // The service tokens' sign-in cookie (SimpleAuth.signIn) is cleared too.
+      'mastra-token=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax',
       '__Host-cloud-session=; Path=/; Max-Age=0; Secure',
       'app-session=; Path=/; Max-Age=0',
     ]);

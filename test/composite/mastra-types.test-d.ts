@@ -16,9 +16,12 @@ import type {
 } from '@mastra/core/server';
 import type { CompositeAuth, createCloudAuth, ServiceUser, SimpleAuth } from '../../src/composite/index.js';
 import type { getRequestHeader, IMastraAuthProvider, PathRule } from '../../src/mastra/index.js';
+import type { MastraRBACCloud } from '../../src/provider/index.js';
 
 /** What `new Mastra({ server: { auth } })` and `mastra.setServer({ auth })` accept. */
 type ServerAuth = NonNullable<NonNullable<ReturnType<Mastra['getServer']>>['auth']>;
+/** What `server.rbac` accepts. */
+type ServerRbac = NonNullable<NonNullable<ReturnType<Mastra['getServer']>>['rbac']>;
 type SetServerAuth = NonNullable<Parameters<Mastra['setServer']>[0]['auth']>;
 
 declare const composite: CompositeAuth;
@@ -45,6 +48,12 @@ export const compositeAsSession: CoreSessionProvider = composite;
 export const compositeAsUser: CoreUserProvider = composite;
 export const compositeAsRBAC: CoreRBACProvider<unknown> = composite;
 export const cloudAsSSO: CoreSSOProvider<unknown> = cloudAuth;
+
+// The Cloud RBAC and the composite work as `server.rbac` (CONTRACT 4b).
+declare const cloudRbac: MastraRBACCloud;
+export const rbacMounted: ServerRbac = cloudRbac;
+export const compositeRbacMounted: ServerRbac = composite;
+export const cloudRbacAsCore: CoreRBACProvider<unknown> = cloudRbac;
 
 // SimpleAuth is a user provider too.
 export const simpleAsUser: CoreUserProvider<{ id: string; role: string }> = simple;

@@ -12,6 +12,7 @@ import {
   InvalidRequestError,
   isRejection,
   isUnavailable,
+  RateLimitedError,
   StorageUnavailableError,
 } from '../../src/errors/index.js';
 import { errorResponse } from '../../src/gateway/error-response.js';
@@ -39,12 +40,14 @@ const FAMILY: Record<ErrorCode, ErrorFamily> = {
   cross_site_request: 'rejected',
   invalid_config: 'misconfigured',
   storage_unavailable: 'unavailable',
+  rate_limited: 'unavailable',
 };
 
 /** An error of each code, built the way the package builds it. */
 function errorFor(code: ErrorCode): EdgeAuthError {
   if (code === 'invalid_config') return new ConfigError('SESSION_SECRET', 'SESSION_SECRET is missing');
   if (code === 'storage_unavailable') return new StorageUnavailableError('KV is down');
+  if (code === 'rate_limited') return new RateLimitedError('slow down', 5);
   const invalid = INVALID_REQUEST_CODES.find((candidate) => candidate === code);
   if (invalid !== undefined) return new InvalidRequestError(invalid, 'refused');
   const status = { cloud_rejected: 400, cloud_unavailable: 503, not_implemented: 501 }[code as string] ?? 401;

@@ -11,7 +11,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type CloudEmulator, createCloudEmulator, type EmulatorUser } from '../../src/testing/index.js';
 
 export const GATEWAY = 'https://gw.example';
 export const CLOUD = 'https://cloud.example';
@@ -39,6 +39,10 @@ export interface Harness {
   readonly reports: ErrorReport[];
   /** Sends one request to the gateway (no cookies, no redirects followed). */
   send(path: string, init?: RequestInit): Promise<Response>;
+  /** The execution context every request gets: `waitUntil` collects the work run after answers. */
+  readonly ctx: { waitUntil(promise: Promise<unknown>): void };
+  /** Waits for the work the gateway left to `waitUntil` so far (cache writes, logout retries). */
+  settle(): Promise<void>;
   browser(): Browser;
 }
 
@@ -52,10 +56,11 @@ export interface Harness {
 export function createHarness(
   kv: unknown,
   env: Record<string, unknown> = {},
-  options: Pick<GatewayOptions, 'cloudCache'> & {
+  options: Pick<GatewayOptions, 'cloudCache' | 'routePermissions' | 'roleMapping' | 'userAuth'> & {
     tokenTtlSeconds?: number;
     autoApprove?: boolean;
     emulator?: CloudEmulator;
+    users?: EmulatorUser[];
     /** Answers in place of the recording runner (requests are still logged, without their body). */
     runner?: (request: Request) => Promise<Response>;
   } = {},
@@ -64,6 +69,7 @@ export function createHarness(
     tokenTtlSeconds,
     autoApprove,
     emulator: sharedEmulator,
+    users,
     runner: customRunner,
     ...gatewayOptions
   } = options;
@@ -74,6 +80,7 @@ export function createHarness(
       projectId: PROJECT_ID,
       ...(tokenTtlSeconds !== undefined && { tokenTtlSeconds }),
       ...(autoApprove !== undefined && { autoApprove }),
+      ...(users !== undefined && { users }),
     });
   const received: Received[] = [];
   const reports: ErrorReport[] = [];
@@ -124,8 +131,13 @@ export function createHarness(
     AUTH_KV: kv,
     ...env,
   };
+  const background: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void background.push(promise) };
   const send = (path: string, init?: RequestInit) =>
-    gateway.fetch(new Request(new URL(path, GATEWAY), init), fullEnv);
+    gateway.fetch(new Request(new URL(path, GATEWAY), init), fullEnv, ctx);
+  const settle = async () => {
+    while (background.length > 0) await Promise.allSettled(background.splice(0));
+  };
   return {
     emulator,
     gateway,
@@ -133,6 +145,8 @@ export function createHarness(
     received,
     reports,
     send,
+    ctx,
+    settle,
     browser: () => new Browser(send, emulator),
   };
 }

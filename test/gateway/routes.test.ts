@@ -54,6 +54,7 @@ describe('configuration', () => {
       publicOrigin: 'https://gw.example',
       identitySigning: null,
       corsOrigins: 0,
+      breaker: 'closed',
     });
     for (const secret of [SESSION_SECRET, SERVICE_TOKEN]) expect(text).not.toContain(secret);
   });
@@ -86,7 +87,7 @@ describe('without Cloud user auth', () => {
     }
     expect((await h.send('/agents', { headers: NAV })).status).toBe(401);
     const logout = await h.send('/auth/logout', { method: 'POST' });
-    expect(await jsonOf(logout)).toEqual({ ok: true, logoutUrl: null });
+    expect(await jsonOf(logout)).toEqual({ ok: true, logoutUrl: null, revocation: 'none' });
   });
 });
 

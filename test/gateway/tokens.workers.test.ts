@@ -145,6 +145,8 @@ describe('Cloud verify calls', () => {
   it('shares verified answers across isolates through KV', async () => {
     const token = h.emulator.issueToken(DEMO_USER.id);
     expect((await h.send('/api/agents', { headers: bearer(token) })).status).toBe(200);
+    // The KV write runs after the answer (ctx.waitUntil).
+    await h.settle();
     // A second gateway state (a new isolate: empty per-isolate cache) with the same KV and Cloud.
     const otherIsolate = { ...h.env };
     const response = await h.gateway.fetch(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type KVStore, VerifyCache } from '../../src/kv-session/index.js';
+import { type KVStore, VerifyCache, type VerifyCacheOptions } from '../../src/kv-session/index.js';
 import { KEY_PREFIXES, storageKeyFor } from '../../src/kv-session/keys.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
@@ -15,23 +15,45 @@ import {
   validateUser,
 } from './helpers.js';
 
+/** A store over the double whose reads of keys with `prefix` throw (KV down for those records). */
+function blindTo(kv: KVDouble, prefix: string): KVStore {
+  const store = kv.location();
+  return {
+    get: (key, type) =>
+      key.startsWith(prefix) ? Promise.reject(new Error('KV GET failed: 503')) : store.get(key, type),
+    put: (key, value, options) => store.put(key, value, options),
+    delete: (key) => store.delete(key),
+  };
+}
+
+function cacheOver(kv: KVDouble, store: KVStore, options: Partial<VerifyCacheOptions<TestUser>> = {}) {
+  const errors: string[] = [];
+  const cache = new VerifyCache<TestUser>({
+    kv: store,
+    clock: kv.clock,
+    validate: validateUser,
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
+    ...options,
+  });
+  return { cache, errors };
+}
+
 describe('VerifyCache: KV failures degrade to the loader and never admit', () => {
-  it('KV get throwing is a miss: the loader answers, the failure is reported', async () => {
-    const { cache, kv, errors } = setup({ l1TtlMs: 0 });
-    await cache.get(TOKEN, okLoader());
-    kv.failAlways('get');
+  it('a cache entry that cannot be read is a miss: the loader answers, the failure is reported', async () => {
+    const kv = new KVDouble();
+    await setup({}, kv).cache.get(TOKEN, okLoader());
+    const { cache, errors } = cacheOver(kv, blindTo(kv, KEY_PREFIXES.verify), { l1TtlMs: 0 });
     const load = okLoader();
     expect(await cache.get(TOKEN, load)).toEqual(USER);
     expect(load.calls).toBe(1);
-    expect(errors.map((e) => e.op)).toContain('get');
+    expect(errors).toContain('get:verify');
     expect(cache.stats.kvReadErrors).toBe(1);
   });
 
-  it('KV get throwing with a rejecting loader rejects (never admits)', async () => {
-    const { cache, kv } = setup();
-    await cache.get(TOKEN, okLoader());
-    kv.advance(120_000);
-    kv.failAlways('get');
+  it('an unreadable cache entry with a rejecting or failing loader rejects (never admits)', async () => {
+    const kv = new KVDouble();
+    await setup({}, kv).cache.get(TOKEN, okLoader());
+    const { cache } = cacheOver(kv, blindTo(kv, KEY_PREFIXES.verify));
     expect(await rejectionOf(cache.get(TOKEN, failingLoader(rejection)))).toMatchObject({ status: 401 });
     expect(await rejectionOf(cache.get('other', failingLoader(outage)))).toMatchObject({ status: 503 });
   });
@@ -64,37 +86,28 @@ describe('VerifyCache: KV failures degrade to the loader and never admit', () =>
     expect(await rejectionOf(cache.get(TOKEN, okLoader()))).toMatchObject({ code: 'token_revoked' });
   });
 
-  it('when the revocation mark cannot be read, a cached answer is not trusted: the loader decides', async () => {
+  it('when the revocation mark cannot be read it is an outage: no cached answer, no grace, no load', async () => {
     const kv = new KVDouble();
     await setup({ graceMs: 60_000 }, kv).cache.get(TOKEN, okLoader());
-    const store = kv.location();
-    const blindToMarks: KVStore = {
-      get: (key, type) =>
-        key.startsWith(KEY_PREFIXES.revoked)
-          ? Promise.reject(new Error('KV GET failed: 503'))
-          : store.get(key, type),
-      put: (key, value, options) => store.put(key, value, options),
-      delete: (key) => store.delete(key),
-    };
-    const errors: string[] = [];
-    const cache = new VerifyCache<TestUser>({
-      kv: blindToMarks,
-      clock: kv.clock,
-      validate: validateUser,
-      graceMs: 60_000,
-      onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
+    const { cache, errors } = cacheOver(kv, blindTo(kv, KEY_PREFIXES.revoked), { graceMs: 60_000 });
+    const load = okLoader();
+    expect(await rejectionOf(cache.get(TOKEN, load))).toMatchObject({
+      name: 'StorageUnavailableError',
+      family: 'unavailable',
+      status: 503,
     });
-    const load = failingLoader(rejection);
-    expect(await rejectionOf(cache.get(TOKEN, load))).toMatchObject({ status: 401 });
-    expect(load.calls).toBe(1);
+    expect(load.calls).toBe(0);
     expect(errors).toContain('get:revoked');
-    // No grace either: an outage stays an outage.
-    kv.advance(PAST_NEGATIVE_TTL_MS);
-    expect(await rejectionOf(cache.get(TOKEN, failingLoader(outage)))).toMatchObject({ status: 503 });
+    kv.advance(120_000);
+    expect(await rejectionOf(cache.get(TOKEN, okLoader()))).toMatchObject({ status: 503 });
+  });
+
+  it('when KV is down altogether an L1 miss is an outage (the revocation state is unknown)', async () => {
+    const { cache, kv } = setup({ l1TtlMs: 0 });
+    kv.failAlways('get');
+    expect(await rejectionOf(cache.get(TOKEN, okLoader()))).toMatchObject({ status: 503 });
   });
 });
-
-const PAST_NEGATIVE_TTL_MS = 10_001;
 
 describe('VerifyCache: corrupt KV entries are misses', () => {
   const valid = (value: unknown) => JSON.stringify({ v: 1, kind: 'ok', value, storedAt: 0, expiresAt: 8e15 });
@@ -147,13 +160,16 @@ describe('VerifyCache: corrupt KV entries are misses', () => {
   });
 
   it('an onError that throws changes nothing', async () => {
-    const { cache, kv } = setup({
+    const kv = new KVDouble();
+    const store = blindTo(kv, KEY_PREFIXES.verify);
+    const cache = new VerifyCache<TestUser>({
+      kv: { ...store, put: () => Promise.reject(new Error('KV PUT failed: 503')) },
+      clock: kv.clock,
+      validate: validateUser,
       onError: () => {
         throw new Error('reporter down');
       },
     });
-    kv.failAlways('get');
-    kv.failAlways('put');
     expect(await cache.get(TOKEN, okLoader())).toEqual(USER);
   });
 });

@@ -70,7 +70,8 @@ async function checkApp(url: string, expect: ExpectStatic): Promise<void> {
   const capabilities = (await (await fetch(`${url}/api/auth/capabilities`)).json()) as {
     login: { type: string };
   };
-  expect(capabilities.login.type).toBe('sso');
+  // Mastra Cloud SSO, and the service-token sign-in form (SimpleAuth.signIn).
+  expect(capabilities.login.type).toBe('both');
 
   const jar = new CookieJar();
   const login = await fetch(`${url}/api/auth/sso/login?redirect_uri=/after`);
@@ -92,6 +93,22 @@ async function checkApp(url: string, expect: ExpectStatic): Promise<void> {
     email: USER.email,
     name: USER.name,
   });
+
+  // Studio's credentials form with the service token as the password: a sealed cookie, no token.
+  const signIn = await fetch(`${url}/api/auth/credentials/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'studio@example.com', password: SERVICE_TOKEN }),
+  });
+  expect(signIn.status).toBe(200);
+  const signInText = await signIn.text();
+  expect(JSON.parse(signInText)).toEqual({ user: { id: 'business-api' } });
+  expect(`${signInText}${signIn.headers.getSetCookie().join()}`).not.toContain(SERVICE_TOKEN);
+  const serviceJar = new CookieJar();
+  serviceJar.store(signIn);
+  const serviceCookie = serviceJar.headerFor(`${url}/api/tools`) ?? '';
+  expect(serviceJar.names()).toEqual(['mastra-token']);
+  expect((await fetch(`${url}/api/tools`, { headers: { cookie: serviceCookie } })).status).toBe(200);
 }
 
 // Independent and slow (workerd, tsc): run side by side, each with its own `expect`.

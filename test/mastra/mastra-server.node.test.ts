@@ -19,6 +19,7 @@ const PLAYGROUND_TOKEN = 'svc-playground-token-0123456789abcdef';
 const SESSION_SECRET = 'mastra-it-session-secret-0123456789abcdefghij';
 const ALICE = { id: 'user_alice', email: 'alice@example.com', name: 'Alice', role: 'admin' } as const;
 const BOB = { id: 'user_bob', email: 'bob@example.com', name: 'Bob', role: 'viewer' } as const;
+const CAROL = { id: 'user_carol', email: 'carol@example.com', name: 'Carol', role: 'owner' } as const;
 
 /** The app's own auth, as a Mastra user would write it: tokens of its own, its own rule. */
 interface AppUser {
@@ -76,7 +77,11 @@ function cloudAuth() {
 }
 
 beforeAll(async () => {
-  emulator = createCloudEmulator({ projectId: PROJECT_ID, users: [ALICE, BOB], loginUserId: ALICE.id });
+  emulator = createCloudEmulator({
+    projectId: PROJECT_ID,
+    users: [ALICE, BOB, CAROL],
+    loginUserId: ALICE.id,
+  });
   cloud = await serve((request) => emulator.fetch(request));
   server = await startMastra({ auth: cloudAuth() });
   const auth = cloudAuth();
@@ -255,6 +260,130 @@ describe('with server.rbac = auth (roles and permissions from Cloud)', () => {
   });
 });
 
+describe('default Cloud RBAC (CONTRACT 4b) through the server', () => {
+  it('GET /api/auth/me gives a viewer its role and the mapped permissions', async () => {
+    const viewer = emulator.issueToken(BOB.id);
+    const me = await get('/api/auth/me', { authorization: `Bearer ${viewer}` }, rbacServer);
+    expect(await me.json()).toEqual({
+      id: BOB.id,
+      email: BOB.email,
+      name: BOB.name,
+      roles: ['viewer'],
+      permissions: ['*:read'],
+    });
+  });
+
+  it('a viewer gets 403 on a write (execute) route from the server’s own permission check', async () => {
+    const refused = await fetch(`${rbacServer.url}/api/tools/echo/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.issueToken(BOB.id)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: {} }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: 'Forbidden',
+      message: 'Missing required permission: tools:execute',
+    });
+  });
+
+  it('a viewer gets 403 on a write route (POST /api/memory/threads needs memory:write)', async () => {
+    const create = (token: string) =>
+      fetch(`${rbacServer.url}/api/memory/threads?agentId=none`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceId: 'r1', threadId: 't1' }),
+      });
+    const refused = await create(emulator.issueToken(BOB.id));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: 'Forbidden',
+      message: 'Missing required permission: memory:write',
+    });
+    // An admin passes the permission check (the app has no memory configured, so no 403).
+    expect((await create(emulator.issueToken(ALICE.id))).status).not.toBe(403);
+  });
+});
+
+describe('Studio’s "View as role" through the composite’s RBAC extras', () => {
+  it('an owner lists the roles (capabilities) and reads one role’s permissions', async () => {
+    const owner = { authorization: `Bearer ${emulator.issueToken(CAROL.id)}` };
+    const capabilities = (await (await get('/api/auth/capabilities', owner, rbacServer)).json()) as {
+      access: { roles: string[]; permissions: string[] };
+      availableRoles: Array<{ id: string; name: string }>;
+    };
+    expect(capabilities.access).toEqual({ roles: ['owner'], permissions: ['*'] });
+    // Core leaves out roles with admin-bypass permissions (owner: `*`).
+    expect(capabilities.availableRoles.map((role) => role.id)).toEqual(['admin', 'api', 'member', 'viewer']);
+    const viewerRole = await get('/api/auth/roles/viewer/permissions', owner, rbacServer);
+    expect(await viewerRole.json()).toEqual({ roleId: 'viewer', permissions: ['*:read'] });
+    const asViewer = { authorization: `Bearer ${emulator.issueToken(BOB.id)}` };
+    expect((await get('/api/auth/roles/viewer/permissions', asViewer, rbacServer)).status).toBe(403);
+  });
+});
+
+describe('credentials login with a service token (Studio’s sign-in form)', () => {
+  async function credentialsSignIn(password: string, on: RunningMastra = rbacServer) {
+    return fetch(`${on.url}/api/auth/credentials/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'studio@example.com', password }),
+    });
+  }
+
+  it('signs in, sets a cookie without the token, and the cookie alone opens the API', async () => {
+    const response = await credentialsSignIn(PLAYGROUND_TOKEN);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ user: { id: 'business-api' } });
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatch(/^mastra-token=[^;]+; Max-Age=86400; Path=\/; HttpOnly; SameSite=Lax$/);
+    for (const leaked of [text, ...cookies]) {
+      expect(leaked).not.toContain(PLAYGROUND_TOKEN);
+      expect(leaked).not.toContain(BUSINESS_TOKEN);
+    }
+    const jar = new CookieJar();
+    jar.store(response);
+    const cookie = jar.headerFor(`${rbacServer.url}/api/tools`) ?? '';
+    expect((await get('/api/tools', { cookie }, rbacServer)).status).toBe(200);
+    const me = await get('/api/auth/me', { cookie }, rbacServer);
+    expect(await me.json()).toEqual({
+      id: 'business-api',
+      roles: ['api'],
+      permissions: ['*:read', '*:write', '*:execute'],
+    });
+    // And on the server without RBAC.
+    const plain = new CookieJar();
+    plain.store(await credentialsSignIn(BUSINESS_TOKEN, server));
+    expect(
+      (await get('/api/tools', { cookie: plain.headerFor(`${server.url}/api/tools`) ?? '' })).status,
+    ).toBe(200);
+  });
+
+  it('refuses a wrong token with 401 and sets no cookie; sign-up is refused', async () => {
+    const refused = await credentialsSignIn('not-a-service-token');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    const signUp = await fetch(`${rbacServer.url}/api/auth/credentials/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'new@example.com', password: 'whatever' }),
+    });
+    expect(signUp.status).toBe(400);
+  });
+
+  it('logout clears the sign-in cookie', async () => {
+    const jar = new CookieJar();
+    jar.store(await credentialsSignIn(BUSINESS_TOKEN));
+    expect(jar.names()).toEqual(['mastra-token']);
+    const cookie = jar.headerFor(`${rbacServer.url}/api/auth/logout`) ?? '';
+    const logout = await fetch(`${rbacServer.url}/api/auth/logout`, { method: 'POST', headers: { cookie } });
+    expect(logout.status).toBe(200);
+    jar.store(logout);
+    expect(jar.names()).toEqual([]);
+  });
+});
+
 describe('the app’s own auth as userAuth', () => {
   it('keeps working, and its own authorizeUser decides for its users', async () => {
     appAuthorized.length = 0;
@@ -297,17 +426,26 @@ describe('production mode (NODE_ENV=production, no licence)', () => {
     return running;
   }
 
-  it('GET /api/auth/capabilities still advertises the Mastra Cloud login', async () => {
+  it('GET /api/auth/capabilities still advertises the Mastra Cloud login, and the service-token form', async () => {
     const running = await productionServer(cloudAuth());
     const response = await fetch(`${running.url}/api/auth/capabilities`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
       enabled: boolean;
-      login: { type: string; sso: Record<string, unknown> };
+      login: { type: string; signUpEnabled: boolean; sso: Record<string, unknown> };
     };
     expect(body.enabled).toBe(true);
-    expect(body.login.type).toBe('sso');
+    expect(body.login.type).toBe('both');
+    expect(body.login.signUpEnabled).toBe(false);
     expect(body.login.sso.url).toBe('/api/auth/sso/login');
     expect(typeof body.login.sso.text).toBe('string');
+  });
+
+  // README "Known limits" used to say: service tokens only -> a "Sign in" (SSO) button that fails.
+  it('with service tokens only: a credentials form and no SSO button', async () => {
+    const running = await productionServer(createCloudAuth({ BUSINESS_JWT_TOKEN: BUSINESS_TOKEN }));
+    const body: unknown = await (await fetch(`${running.url}/api/auth/capabilities`)).json();
+    expect(body).toEqual({ enabled: true, login: { type: 'credentials', signUpEnabled: false } });
+    expect((await fetch(`${running.url}/api/auth/sso/login`)).status).toBe(404);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MastraCloudClient } from '../../src/cloud-fetch/index.js';
 import { CloudApiError } from '../../src/errors/index.js';
+import type { KVStore } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
 import type { CloudEmulator } from '../../src/testing/index.js';
 import { ALICE, BOB, CLOUD, harness, mastraLogin, mastraRequest, PROJECT } from './helpers.js';
 
@@ -217,18 +219,37 @@ describe('authenticateToken', () => {
     expect((await h.provider.authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
   });
 
-  it('degrades to Cloud calls when KV throws, and reports it', async () => {
+  it('degrades to Cloud calls when cache entries cannot be read from KV, and reports it', async () => {
     const reports: unknown[] = [];
     const h = harness({ onError: (report) => reports.push(report) });
-    h.kv.failAlways('get');
-    h.kv.failAlways('put');
+    const store = h.kv.location('main');
+    const blind: KVStore = {
+      get: (key, type) =>
+        key.startsWith(KEY_PREFIXES.verify)
+          ? Promise.reject(new Error('KV GET failed: 503'))
+          : store.get(key, type),
+      put: () => Promise.reject(new Error('KV PUT failed: 503')),
+      delete: (key) => store.delete(key),
+    };
     const token = h.cloud.issueToken(ALICE.id);
-    expect((await h.provider.authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
-    expect((await h.other().authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
+    expect((await h.other({ kv: blind }).authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
+    expect((await h.other({ kv: blind }).authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
     expect(h.cloud.calls('verify')).toBe(2);
     expect(reports).toContainEqual(
       expect.objectContaining({ source: 'storage', operation: 'get', record: 'verify' }),
     );
+  });
+
+  it('answers an outage, not a user, when the revocation state cannot be read', async () => {
+    const h = harness({ onError: () => {} });
+    const token = h.cloud.issueToken(ALICE.id);
+    await h.provider.authenticateToken(token, mastraRequest());
+    h.kv.failAlways('get');
+    const fresh = h.other();
+    await expect(fresh.authenticateToken(token, mastraRequest())).rejects.toMatchObject({
+      family: 'unavailable',
+      status: 503,
+    });
   });
 
   it('never stores a raw token in KV keys or values', async () => {
