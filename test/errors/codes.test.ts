@@ -70,7 +70,9 @@ describe('error codes', () => {
     // A CloudApiError's status is Cloud's (0 when there was no answer); the others carry the gateway's.
     if (!(error instanceof CloudApiError)) {
       expect(error.status).toBe(
-        { rejected: error.status, unavailable: 503, misconfigured: 500 }[FAMILY[code]],
+        code === 'rate_limited'
+          ? 429
+          : { rejected: error.status, unavailable: 503, misconfigured: 500 }[FAMILY[code]],
       );
     }
   });
@@ -88,7 +90,7 @@ describe('error codes', () => {
         expect(response.status === 501 || response.status < 500).toBe(true);
       }
       if (family === 'unavailable') {
-        expect(response.status).toBe(503);
+        expect(response.status).toBe(code === 'rate_limited' ? 429 : 503);
         expect(response.headers.get('Retry-After')).toMatch(/^\d+$/);
       }
       if (family === 'misconfigured') expect(response.status).toBe(500);

@@ -75,6 +75,7 @@ describe('readCloudEnv', () => {
       }),
     ).toEqual({
       serviceTokens: [],
+      sessionSecret: 'x'.repeat(32),
       cloud: {
         projectId: 'proj_1',
         cloudBaseUrl: 'https://cloud.example',
