@@ -18,7 +18,7 @@ const REJECTED_CODES = new Set([
   'token_revoked',
   'not_implemented',
 ]);
-const UNAVAILABLE_CODES = new Set(['timeout', 'network_error', 'bad_response', 'redirect']);
+const UNAVAILABLE_CODES = new Set(['timeout', 'network_error', 'bad_response', 'redirect', 'circuit_open']);
 
 /**
  * A Cloud API call failed. `family` tells "Cloud said no" (`rejected`: 400, 401, 403, 404,

@@ -24,6 +24,7 @@ export const CLOUD_ERROR_CODES = [
   'network_error',
   'bad_response',
   'redirect',
+  'circuit_open',
   'cloud_rejected',
   'cloud_unavailable',
 ] as const;

@@ -240,6 +240,7 @@ function mapError(error: unknown, context: ErrorContext): Mapped {
     case 'network_error':
     case 'bad_response':
     case 'redirect':
+    case 'circuit_open':
     case 'cloud_unavailable':
     case 'storage_unavailable':
       return {

@@ -29,6 +29,7 @@ const FAMILY: Record<ErrorCode, ErrorFamily> = {
   network_error: 'unavailable',
   bad_response: 'unavailable',
   redirect: 'unavailable',
+  circuit_open: 'unavailable',
   cloud_rejected: 'rejected',
   cloud_unavailable: 'unavailable',
   invalid_request: 'rejected',
