@@ -25,6 +25,7 @@ export interface MicroCase {
 
 /** The case names, in report order. */
 export const MICRO_CASE_NAMES = [
+  'sha256-digest',
   'service-token',
   'cloud-l1-hit',
   'cloud-kv-hit',
@@ -207,6 +208,19 @@ function openCookieCase(): MicroCase {
   };
 }
 
+function digestCase(): MicroCase {
+  const bytes = new TextEncoder().encode(SERVICE_TOKEN);
+  return {
+    name: 'sha256-digest',
+    describe:
+      "one awaited crypto.subtle.digest('SHA-256') of a token (the yardstick of the cached-path targets)",
+    async prepare() {},
+    async run(n) {
+      for (let i = 0; i < n; i++) await crypto.subtle.digest('SHA-256', bytes);
+    },
+  };
+}
+
 function pkceCase(): MicroCase {
   return {
     name: 'pkce-pair',
@@ -220,7 +234,15 @@ function pkceCase(): MicroCase {
 
 /** Builds every case (lazily set up on first `prepare`). */
 export function createMicroCases(): Map<MicroCaseName, MicroCase> {
-  const cases = [serviceTokenCase(), l1HitCase(), kvHitCase(), coldCase(), openCookieCase(), pkceCase()];
+  const cases = [
+    digestCase(),
+    serviceTokenCase(),
+    l1HitCase(),
+    kvHitCase(),
+    coldCase(),
+    openCookieCase(),
+    pkceCase(),
+  ];
   return new Map([...cases, ...createGatewayCases()].map((c) => [c.name, c]));
 }
 

@@ -24,6 +24,7 @@ export const NODE_ENTRIES = {
   'micro-node': 'bench/micro-node.ts',
   memory: 'bench/memory.ts',
   backends: 'bench/backends.ts',
+  'mastra-servers': 'bench/mastra-servers.ts',
   'revocation-node': 'bench/revocation-node.ts',
 };
 
@@ -32,6 +33,7 @@ export const WORKER_ENTRIES = {
   passthrough: 'bench/passthrough-worker.ts',
   gateway: 'worker.ts',
   'gateway-uncached': 'bench/gateway-uncached-worker.ts',
+  'hono-bearer': 'bench/hono-bearer-worker.ts',
 };
 
 /**
@@ -62,7 +64,7 @@ export async function buildEntries(root, names) {
         ? {
             platform: 'node',
             target: 'node20',
-            // Bundled CommonJS dependencies (ioredis) require Node built-ins.
+            // Bundled CommonJS dependencies (ioredis, ws under @mastra/core) require Node built-ins.
             banner: {
               js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
             },

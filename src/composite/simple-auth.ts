@@ -1,5 +1,10 @@
 import { parseCookie } from 'cookie';
-import { constantTimeIndexOf, sha256 } from '../crypto/constant-time.js';
+import {
+  constantTimeIndexOf,
+  constantTimeStringIndexOf,
+  secretCodeUnits,
+  sha256,
+} from '../crypto/constant-time.js';
 import { InvalidRequestError } from '../errors/index.js';
 import type {
   CredentialsResult,
@@ -42,9 +47,10 @@ export interface SimpleAuthOptions<U extends object> {
  * A request's token is taken from, in order: the `token` argument, `Authorization`,
  * `X-Playground-Access`, the extra `headers` (each minus a `Bearer ` prefix of any case, which the
  * Mastra server leaves on `bearer x`), then the `mastra-token` cookie; the first candidate that
- * is a configured token wins. Tokens are compared as SHA-256
- * digests against every configured token, so the time taken does not depend on which token (if
- * any) matched; inherited keys (`constructor`, `__proto__`, `toString`) are never tokens.
+ * is a configured token wins. Each candidate is compared in full against every configured token
+ * (`constantTimeStringIndexOf`: synchronous, no hashing), so the time taken does not depend on
+ * which token (if any) matched or where a guess differs; inherited keys (`constructor`,
+ * `__proto__`, `toString`) are never tokens.
  * `authorizeUser` admits only this instance's own user objects.
  *
  * Credentials sign-in (Mastra Studio's login form): `signIn(email, password)` takes a service
@@ -66,6 +72,8 @@ export class SimpleAuth<U extends object = { id: string }>
   readonly name = 'simple';
 
   readonly #tokens: readonly string[];
+  /** The configured tokens' code units, precomputed for the constant-time comparison. */
+  readonly #secrets: readonly Uint16Array[];
   readonly #users: readonly U[];
   readonly #ownUsers: ReadonlySet<U>;
   readonly #usersById = new Map<string, U>();
@@ -105,6 +113,7 @@ export class SimpleAuth<U extends object = { id: string }>
       return options.tokens[token]!;
     });
     this.#tokens = Object.freeze(keys);
+    this.#secrets = Object.freeze(keys.map(secretCodeUnits));
     this.#users = Object.freeze(users);
     this.#ownUsers = new Set(users);
     for (const user of users) {
@@ -129,7 +138,7 @@ export class SimpleAuth<U extends object = { id: string }>
    */
   async authenticateToken(token: string, request: MastraAuthRequest): Promise<U | null> {
     const candidates = tokenCandidates(typeof token === 'string' ? token : null, request, this.#headerNames);
-    return (await this.#userFor(candidates)) ?? this.#signedInUser(request);
+    return this.#userFor(candidates) ?? this.#signedInUser(request);
   }
 
   /** `true` only for a user object this instance returned (its own configured users). */
@@ -139,9 +148,7 @@ export class SimpleAuth<U extends object = { id: string }>
 
   /** The user of the request's headers or `mastra-token` cookie, as in {@link authenticateToken}. */
   async getCurrentUser(request: Request): Promise<U | null> {
-    return (
-      (await this.#userFor(tokenCandidates(null, request, this.#headerNames))) ?? this.#signedInUser(request)
-    );
+    return this.#userFor(tokenCandidates(null, request, this.#headerNames)) ?? this.#signedInUser(request);
   }
 
   /**
@@ -152,7 +159,7 @@ export class SimpleAuth<U extends object = { id: string }>
    */
   async signIn(_email: string, password: string, _request?: Request): Promise<CredentialsResult<U>> {
     const candidate = typeof password === 'string' && password.length <= MAX_TOKEN_LENGTH ? password : '';
-    const index = candidate === '' ? -1 : await this.#indexOf(candidate);
+    const index = candidate === '' ? -1 : constantTimeStringIndexOf(candidate, this.#secrets);
     const user = this.#users[index];
     if (user === undefined)
       throw new InvalidRequestError('invalid_request', 'Invalid token', { status: 401 });
@@ -211,10 +218,10 @@ export class SimpleAuth<U extends object = { id: string }>
     return permissions.hasAnyPermission(await this.getPermissions(user), required);
   }
 
-  async #userFor(candidates: readonly string[]): Promise<U | null> {
-    if (candidates.length === 0 || this.#tokens.length === 0) return null;
+  #userFor(candidates: readonly string[]): U | null {
+    if (this.#secrets.length === 0) return null;
     for (const candidate of candidates) {
-      const index = await this.#indexOf(candidate);
+      const index = constantTimeStringIndexOf(candidate, this.#secrets);
       if (index >= 0) return this.#users[index] ?? null;
     }
     return null;
@@ -229,10 +236,6 @@ export class SimpleAuth<U extends object = { id: string }>
     const digest = await this.#sessions.open(value);
     if (digest === null) return null;
     return this.#users[constantTimeIndexOf(digest, await this.#digestList())] ?? null;
-  }
-
-  async #indexOf(candidate: string): Promise<number> {
-    return constantTimeIndexOf(await sha256(candidate), await this.#digestList());
   }
 
   async #digestList(): Promise<readonly Uint8Array[]> {

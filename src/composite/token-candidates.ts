@@ -31,21 +31,22 @@ export function tokenCandidates(
   headerNames: readonly string[],
 ): string[] {
   const candidates: string[] = [];
-  const add = (value: string | null | undefined) => {
-    if (typeof value !== 'string') return;
-    const cleaned = value.replace(BEARER, '').trim();
-    if (cleaned !== '' && cleaned.length <= MAX_TOKEN_LENGTH && !candidates.includes(cleaned)) {
-      candidates.push(cleaned);
-    }
-  };
-  add(token);
-  for (const name of headerNames) add(getRequestHeader(request, name));
-  for (const value of cookieValues(getRequestHeader(request, 'cookie'))) add(value);
+  addCandidate(candidates, token);
+  for (const name of headerNames) addCandidate(candidates, getRequestHeader(request, name));
+  const cookie = getRequestHeader(request, 'cookie');
+  if (cookie !== null) for (const value of cookieValues(cookie)) addCandidate(candidates, value);
   return candidates;
 }
 
-function cookieValues(header: string | null): string[] {
-  if (header === null) return [];
+function addCandidate(candidates: string[], value: string | null | undefined): void {
+  if (typeof value !== 'string' || value === '') return;
+  const cleaned = value.replace(BEARER, '').trim();
+  if (cleaned !== '' && cleaned.length <= MAX_TOKEN_LENGTH && !candidates.includes(cleaned)) {
+    candidates.push(cleaned);
+  }
+}
+
+function cookieValues(header: string): string[] {
   const raw = parseCookie(header, { decode: (value) => value })[TOKEN_COOKIE];
   if (raw === undefined) return [];
   const decoded = parseCookie(header)[TOKEN_COOKIE];

@@ -42,3 +42,44 @@ export function constantTimeIndexOf(candidate: Uint8Array, digests: readonly Uin
   }
   return hit - 1;
 }
+
+/**
+ * The code units of `secret`, for {@link constantTimeStringIndexOf} (precompute once per secret).
+ *
+ * @param secret - a configured secret (non-empty)
+ */
+export function secretCodeUnits(secret: string): Uint16Array {
+  const units = new Uint16Array(secret.length);
+  for (let i = 0; i < secret.length; i++) units[i] = secret.charCodeAt(i);
+  return units;
+}
+
+/**
+ * Find `candidate` among `secrets` by comparing it against every one of them in full, whatever
+ * matches, without hashing (synchronous, no allocation). The work per secret is a loop over the
+ * secret's own length that reads the candidate cyclically (`i % candidate.length`), so the running
+ * time depends on the secrets' lengths (fixed) and never on the candidate's contents, on where it
+ * differs, on which secret (if any) matched, or on whether it is shorter or longer than a secret.
+ * Equal means the same UTF-16 code units (string equality).
+ *
+ * @param candidate - the presented token
+ * @param secrets - from {@link secretCodeUnits}, one per configured secret
+ * @returns the index of the matching secret, or `-1` (always `-1` for an empty candidate)
+ */
+export function constantTimeStringIndexOf(candidate: string, secrets: readonly Uint16Array[]): number {
+  const length = candidate.length;
+  if (length === 0) return -1;
+  let hit = 0;
+  for (let s = 0; s < secrets.length; s++) {
+    const secret = secrets[s]!;
+    let diff = length ^ secret.length;
+    // j walks the candidate cyclically (i % length, without a division per character).
+    for (let i = 0, j = 0; i < secret.length; i++) {
+      diff |= candidate.charCodeAt(j) ^ secret[i]!;
+      j = j + 1 === length ? 0 : j + 1;
+    }
+    // diff is in [0, 2^31); (diff - 1) >>> 31 is 1 exactly when diff === 0.
+    hit |= -((diff - 1) >>> 31) & (s + 1);
+  }
+  return hit - 1;
+}

@@ -89,7 +89,29 @@ export async function authenticate(
   if (user === null || user === undefined) return { kind: 'anonymous', credential };
   if ((await state.auth.authorizeUser(user, minimal)) !== true) return { kind: 'forbidden', credential };
   const refreshHandle = state.cloud?.sessionRefreshHandle(user) ?? null;
-  return { kind: 'user', user: toForwardedUser(user), principal: user, credential, refreshHandle };
+  return { kind: 'user', user: forwardedUser(user, state), principal: user, credential, refreshHandle };
+}
+
+/** Forwarded users of the built-in providers, by the user object they were made from. */
+const forwarded = new WeakMap<object, ForwardedUser>();
+
+/**
+ * The user as the runner sees it. The Cloud provider hands every cached request with one token
+ * the same user object (and SimpleAuth its configured ones), which nothing changes afterwards, so
+ * their projection (and its encoded header) is made once. Users of the app's own auth may be
+ * objects the app updates in place: projected on every request.
+ */
+function forwardedUser(user: unknown, state: GatewayState): ForwardedUser {
+  if (typeof user !== 'object' || user === null) return toForwardedUser(user);
+  const by = state.auth.authenticatedBy(user);
+  const builtIn = by !== undefined && (by === state.cloud || Reflect.get(by, 'isSimpleAuth') === true);
+  if (!builtIn) return toForwardedUser(user);
+  let projected = forwarded.get(user);
+  if (projected === undefined) {
+    projected = toForwardedUser(user);
+    forwarded.set(user, projected);
+  }
+  return projected;
 }
 
 /**
@@ -111,20 +133,33 @@ export function credentialRequest(
   const headers = new Headers();
   if (credential.kind === 'token') headers.set('Authorization', `Bearer ${credential.token}`);
   if (credential.kind === 'session') headers.set('Cookie', `${sessionCookie}=${credential.cookie}`);
-  let raw: Request | undefined;
-  return {
-    headers,
-    header: (name) => headers.get(name) ?? undefined,
-    get raw() {
-      if (raw === undefined) {
-        const url = new URL(request.url);
-        url.search = '';
-        url.hash = '';
-        raw = new Request(url, { method: request.method, headers });
-      }
-      return raw;
-    },
-  };
+  return new CredentialRequest(request, headers);
+}
+
+/** A class rather than an object literal with a getter: built on every authenticated request. */
+class CredentialRequest {
+  readonly headers: Headers;
+  readonly #request: Request;
+  #raw: Request | undefined;
+
+  constructor(request: Request, headers: Headers) {
+    this.#request = request;
+    this.headers = headers;
+  }
+
+  get raw(): Request {
+    if (this.#raw === undefined) {
+      const url = new URL(this.#request.url);
+      url.search = '';
+      url.hash = '';
+      this.#raw = new Request(url, { method: this.#request.method, headers: this.headers });
+    }
+    return this.#raw;
+  }
+
+  header(name: string): string | undefined {
+    return this.headers.get(name) ?? undefined;
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { base64url, base64urlDecode } from '../crypto/base64url.js';
 /** The header carrying the authenticated user's id to the runner. */
 export const USER_ID_HEADER = 'X-Mastra-User-Id';
 /** The header carrying the authenticated user (base64url JSON, no tokens) to the runner. */
@@ -64,16 +63,29 @@ export function toForwardedUser(user: unknown): ForwardedUser {
  * decodeUserHeader(encodeUserHeader({ id: 'u1' })); // { id: 'u1' }
  */
 export function encodeUserHeader(user: ForwardedUser): string {
+  // A forwarded user is never changed once built, and the gateway reuses the one of a cached
+  // identity (see `forwardedUser` in authenticate.ts): its header is encoded once.
+  let encoded = encodedHeaders.get(user);
+  if (encoded === undefined) {
+    encoded = encodeOnce(user);
+    encodedHeaders.set(user, encoded);
+  }
+  return encoded;
+}
+
+const encodedHeaders = new WeakMap<ForwardedUser, string>();
+
+function encodeOnce(user: ForwardedUser): string {
   const { metadata, ...rest } = user;
   if (metadata !== undefined) {
     try {
-      const full = base64url(new TextEncoder().encode(JSON.stringify(user)));
+      const full = base64url(JSON.stringify(user));
       if (full.length <= MAX_USER_HEADER_LENGTH) return full;
     } catch {
       // Metadata that cannot be serialized (cycles, BigInt) is left out, like oversized metadata.
     }
   }
-  return base64url(new TextEncoder().encode(JSON.stringify(rest)));
+  return base64url(JSON.stringify(rest));
 }
 
 /**
@@ -83,13 +95,24 @@ export function encodeUserHeader(user: ForwardedUser): string {
  * @returns the parsed JSON, or null when it is not base64url JSON
  */
 export function decodeUserHeader(value: string): unknown {
-  const bytes = base64urlDecode(value);
-  if (bytes === null) return null;
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
   try {
+    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     return null;
   }
+}
+
+function base64url(text: string): string {
+  // JSON in printable ASCII is its own UTF-8 "binary string"; anything else goes through the bytes.
+  let binary = text;
+  if (!PRINTABLE_ASCII.test(text)) {
+    binary = '';
+    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

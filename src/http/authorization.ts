@@ -33,6 +33,10 @@ export type ParsedAuthorization =
  * parseAuthorizationHeader('Basic dXNlcg=='); // { kind: 'other_scheme' }
  */
 export function parseAuthorizationHeader(value: string): ParsedAuthorization {
+  // The canonical form (`Bearer ` then the token, nothing around it) skips the general parse.
+  if (value.startsWith('Bearer ') && value.charCodeAt(7) !== 32 && isBearerToken(value.slice(7))) {
+    return { kind: 'bearer', token: value.slice(7) };
+  }
   const trimmed = value.trim();
   const space = trimmed.indexOf(' ');
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);

@@ -53,6 +53,7 @@ export {
   revocationWindowMs,
   storesFromKv,
 } from './stores.js';
+export type { VerifiedAnswer } from './token-l1.js';
 export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from './used-states.js';
 export { VerifyCache } from './verify-cache.js';
 export type {

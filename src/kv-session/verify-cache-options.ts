@@ -95,6 +95,8 @@ export interface LoadInfo {
    * a token seen before, not junk. A caller may budget loads of unknown tokens only.
    */
   known: boolean;
+  /** `hashToken(token)`, computed by the cache on the miss (for a caller that keys state on it). */
+  tokenHash: string;
 }
 
 /** Counters for tests and benchmarks. */

@@ -12,10 +12,10 @@ import {
 import { guardedDelete, guardedPut } from './guarded-put.js';
 import { hashToken, isTokenHash } from './hash.js';
 import { storageKey } from './keys.js';
-import { LruMap } from './lru.js';
 import { report, type StorageErrorHandler } from './report.js';
 import { RevocationList, type RevokeOptions } from './revocation.js';
 import type { KVStore } from './store.js';
+import { type L1Entry, TokenL1, type VerifiedAnswer } from './token-l1.js';
 import {
   type Answer,
   cachedRejection,
@@ -33,16 +33,12 @@ import {
   type VerifyCacheStats,
 } from './verify-cache-options.js';
 
-interface L1Entry<V> {
-  answer: Answer<V>;
-  freshUntil: number;
-}
-
 /**
  * The verify cache: L1 (per-isolate LRU, seconds) -> KV (shared, logical expiry inside the value)
  * -> the loader (Cloud). Revocation marks are checked at every tier. Definitive rejections are
- * cached briefly; outages never are. Keys are token hashes; values are what the caller caches
- * (cache a user without its token, and re-attach the token in memory).
+ * cached briefly; outages never are. KV keys are token hashes; L1 is keyed by the token itself
+ * (isolate memory only), so an L1 hit costs a map look-up and no hashing. Values are what the
+ * caller caches (cache a user without its token, and re-attach the token in memory).
  *
  * Import from `mastra-edge-auth/kv-session`.
  *
@@ -66,7 +62,7 @@ export class VerifyCache<V> {
   readonly #validate: (value: unknown) => V | null;
   readonly #encode: (value: V) => unknown;
   readonly #onError: StorageErrorHandler | undefined;
-  readonly #l1: LruMap<string, L1Entry<V>>;
+  readonly #l1: TokenL1<V>;
   readonly #inflight = new Map<string, Promise<V>>();
   readonly #stats: VerifyCacheStats = {
     l1Hits: 0,
@@ -89,7 +85,7 @@ export class VerifyCache<V> {
     this.#validate = options.validate ?? (() => null);
     this.#encode = options.encode ?? ((value) => value);
     this.#onError = options.onError;
-    this.#l1 = new LruMap(this.#o.l1MaxEntries);
+    this.#l1 = new TokenL1(this.#o.l1MaxEntries);
     this.revocations =
       options.revocations ??
       new RevocationList({ kv: options.kv, clock: this.#clock, onError: options.onError });
@@ -105,7 +101,7 @@ export class VerifyCache<V> {
   /**
    * Answers for a token: from L1, else KV, else `load` (whose answer is then cached).
    *
-   * @param token - the raw token (only its hash is used as a key).
+   * @param token - the raw token (L1 keys on it in memory; KV keys on its hash).
    * @param load - asks the authority (Cloud). Resolves `{ value, expiresAt? }`; throws a `rejected`
    *   error for a definitive "no" (cached negatively) or an `unavailable` one (never cached).
    * @param options - `waitUntil` to write KV after answering.
@@ -119,34 +115,68 @@ export class VerifyCache<V> {
     load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options?: GetOptions,
   ): Promise<V> {
-    return this.getByHash(await hashToken(token), load, options);
+    return (await this.getVerified(token, load, options)).value;
   }
 
   /**
-   * {@link VerifyCache.get} for a caller that already holds the token's hash (one SHA-256 per
-   * request instead of two on the hot path).
+   * {@link VerifyCache.get}, with the token's hash beside the value (for a caller that keys other
+   * state on it). On an L1 hit this is the object {@link VerifyCache.cached} returns.
    *
-   * @param tokenHash - `hashToken(token)`
-   * @throws TypeError when `tokenHash` is not a `hashToken()` result; otherwise as `get`
+   * @throws as {@link VerifyCache.get}
    */
-  async getByHash(
-    tokenHash: string,
+  async getVerified(
+    token: string,
     load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options?: GetOptions,
-  ): Promise<V> {
+  ): Promise<VerifiedAnswer<V>> {
     if (typeof load !== 'function') throw new TypeError('load must be a function');
-    if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
-    const hash = tokenHash;
     // A polled feed (a Durable Object's revocation version) is asked before any cached answer is trusted.
     if (this.#o.pollFeed && this.revocations.syncDue) await this.revocations.sync();
-    if (this.#isRevoked(hash)) throw this.#revoked(hash);
-    const cached = this.#l1.get(hash);
-    if (cached && cached.freshUntil > this.#now()) {
-      this.#stats.l1Hits++;
+    const hit = typeof token === 'string' ? this.#fromL1(token) : undefined;
+    if (hit !== undefined) {
       options?.onSource?.('l1');
-      return this.#answer(cached.answer);
+      return hit;
     }
-    if (this.#o.coalesce === 'none') return this.#miss(hash, load, options, cached);
+    const hash = await hashToken(token);
+    if (this.#isRevoked(hash)) throw this.#revoked(hash);
+    const stale = this.#l1.peek(token);
+    const value = await this.#coalesced(token, hash, load, options, stale);
+    return { value, tokenHash: hash };
+  }
+
+  /**
+   * The answer this isolate's L1 holds for `token`, synchronously: no hashing, no I/O. `undefined`
+   * when L1 has no fresh entry, or a polled revocation feed is due (then use {@link VerifyCache.get}).
+   *
+   * @throws CloudApiError 401 `token_revoked` when the entry's token was revoked in this isolate;
+   *   the cached rejection for a cached "no"
+   */
+  cached(token: string): VerifiedAnswer<V> | undefined {
+    if (typeof token !== 'string') return undefined;
+    // A polled feed that is due must be asked first (an await): `getVerified` does that.
+    if (this.#o.pollFeed && this.revocations.syncDue) return undefined;
+    return this.#fromL1(token);
+  }
+
+  #fromL1(token: string): VerifiedAnswer<V> | undefined {
+    const entry = this.#l1.get(token);
+    if (entry === undefined) return undefined;
+    if (this.#isRevoked(entry.tokenHash)) throw this.#revoked(entry.tokenHash);
+    if (entry.freshUntil <= this.#now()) return undefined;
+    this.#stats.l1Hits++;
+    if (entry.verified !== undefined) return entry.verified;
+    this.#answer(entry.answer); // a cached "no": throws its rejection
+    return undefined;
+  }
+
+  async #coalesced(
+    token: string,
+    hash: string,
+    load: (info: LoadInfo) => Promise<LoadResult<V>>,
+    options: GetOptions | undefined,
+    stale: L1Entry<V> | undefined,
+  ): Promise<V> {
+    if (this.#o.coalesce === 'none') return this.#miss(token, hash, load, options, stale);
     const pending = this.#inflight.get(hash);
     if (pending) {
       this.#stats.coalesced++;
@@ -154,7 +184,7 @@ export class VerifyCache<V> {
       if (this.#isRevoked(hash)) throw this.#revoked(hash);
       return value;
     }
-    const mine = this.#miss(hash, load, options, cached);
+    const mine = this.#miss(token, hash, load, options, stale);
     this.#inflight.set(hash, mine);
     try {
       return await mine;
@@ -171,7 +201,7 @@ export class VerifyCache<V> {
   async prime(token: string, result: LoadResult<V>, options?: GetOptions): Promise<void> {
     const hash = await hashToken(token);
     if (this.#isRevoked(hash)) return;
-    await this.#storePositive(hash, result.value, result.expiresAt?.getTime(), options);
+    await this.#storePositive(token, hash, result.value, result.expiresAt?.getTime(), options);
   }
 
   /**
@@ -189,7 +219,7 @@ export class VerifyCache<V> {
     // Checked before any write starts, so a bad argument leaves no write half done or unobserved.
     if (!isTokenHash(tokenHash)) throw new TypeError('tokenHash must be a hashToken() result');
     const marked = this.revocations.revokeHash(tokenHash, options);
-    this.#l1.delete(tokenHash);
+    this.#l1.deleteHash(tokenHash);
     // Best effort: the mark supersedes the entry anyway.
     const dropped = this.#kv
       ? guardedDelete(this.#kv, storageKey(this.#o.record, tokenHash), this.#guard())
@@ -207,6 +237,7 @@ export class VerifyCache<V> {
   }
 
   async #miss(
+    token: string,
     hash: string,
     load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
@@ -224,7 +255,7 @@ export class VerifyCache<V> {
       if (stored) {
         const now = this.#now();
         if (isFresh(stored, now, this.#policy)) {
-          this.#remember(hash, stored, now);
+          this.#remember(token, hash, stored, now);
           if (stored.kind === 'ok') this.#stats.kvHits++;
           options?.onSource?.('kv');
           return this.#answer(stored);
@@ -234,10 +265,11 @@ export class VerifyCache<V> {
         }
       }
     }
-    return this.#load(hash, load, options, graceCandidate);
+    return this.#load(token, hash, load, options, graceCandidate);
   }
 
   async #load(
+    token: string,
     hash: string,
     load: (info: LoadInfo) => Promise<LoadResult<V>>,
     options: GetOptions | undefined,
@@ -246,9 +278,9 @@ export class VerifyCache<V> {
     this.#stats.loads++;
     let result: LoadResult<V>;
     try {
-      result = await load({ known: grace?.kind === 'ok' });
+      result = await load({ known: grace?.kind === 'ok', tokenHash: hash });
     } catch (error) {
-      if (isRejection(error)) await this.#storeNegative(hash, error, options);
+      if (isRejection(error)) await this.#storeNegative(token, hash, error, options);
       else if (isUnavailable(error) && grace?.kind === 'ok' && !this.#isRevoked(hash)) {
         if (graceAllows(grace, this.#now(), this.#o.graceMs)) {
           this.#stats.graceHits++;
@@ -266,18 +298,24 @@ export class VerifyCache<V> {
       throw new TypeError('expiresAt must be a Date');
     // A revocation that landed while the load was in flight wins.
     if (this.#isRevoked(hash)) throw this.#revoked(hash);
-    await this.#storePositive(hash, value, expiresAt?.getTime(), options);
+    await this.#storePositive(token, hash, value, expiresAt?.getTime(), options);
     options?.onSource?.('load');
     return value;
   }
 
-  async #storePositive(hash: string, value: V, tokenExpiresAt: number | undefined, options?: GetOptions) {
+  async #storePositive(
+    token: string,
+    hash: string,
+    value: V,
+    tokenExpiresAt: number | undefined,
+    options?: GetOptions,
+  ) {
     const now = this.#now();
     const expiresAt = positiveExpiry(now, this.#o.positiveTtlMs, tokenExpiresAt);
     if (expiresAt === null) return;
     const answer: Answer<V> = { kind: 'ok', value, storedAt: now, expiresAt };
     if (tokenExpiresAt !== undefined) answer.tokenExpiresAt = Math.floor(tokenExpiresAt);
-    this.#remember(hash, answer, now);
+    this.#remember(token, hash, answer, now);
     if (!this.#kv) return;
     let encoded: string;
     try {
@@ -289,12 +327,12 @@ export class VerifyCache<V> {
     await this.#write(hash, encoded, expiresAt + this.#o.graceMs - now, options);
   }
 
-  async #storeNegative(hash: string, error: unknown, options?: GetOptions) {
+  async #storeNegative(token: string, hash: string, error: unknown, options?: GetOptions) {
     if (this.#o.negativeTtlMs === 0) return;
     const now = this.#now();
     const entry = negativeEntryFor(error, now, this.#o.negativeTtlMs);
     if (!entry) return;
-    this.#remember(hash, entry, now);
+    this.#remember(token, hash, entry, now);
     if (this.#kv && this.#o.negativeInKv) {
       await this.#write(hash, encodeVerifyEntry(entry), entry.expiresAt - now, options);
     }
@@ -330,12 +368,13 @@ export class VerifyCache<V> {
     return answer ?? undefined;
   }
 
-  #remember(hash: string, answer: Answer<V>, now: number): void {
+  #remember(token: string, hash: string, answer: Answer<V>, now: number): void {
     if (this.#o.l1TtlMs === 0) return;
     // L1's short TTL bounds how stale a "yes" may get; a cached "no" may keep its whole (short) life.
     const expiry = effectiveExpiry(answer, this.#policy);
     const freshUntil = answer.kind === 'rejected' ? expiry : l1FreshUntil(now, this.#o.l1TtlMs, expiry);
-    this.#l1.set(hash, { answer, freshUntil });
+    const verified = answer.kind === 'ok' ? { value: answer.value, tokenHash: hash } : undefined;
+    this.#l1.set(token, { answer, freshUntil, tokenHash: hash, verified });
   }
 
   #answer(answer: Answer<V>): V {
@@ -349,7 +388,7 @@ export class VerifyCache<V> {
   }
 
   #revoked(hash: string): CloudApiError {
-    this.#l1.delete(hash);
+    this.#l1.deleteHash(hash);
     this.#stats.revokedHits++;
     return revokedError();
   }

@@ -38,6 +38,9 @@ export function getRequestHeader(request: HeaderSource, name: string): string | 
 
 function readHeader(source: unknown, name: string): string | null {
   if (!isObject(source)) return null;
+  // The common shapes first, without probing properties (the hot path of every provider).
+  if (source instanceof Request) return source.headers.get(name);
+  if (source instanceof Headers) return source.get(name);
   if (hasGetMethod(source)) return asHeaderValue(source.get(name));
 
   // A wrapper's own `Headers` first: it is the raw request's (Mastra passes the same object), and

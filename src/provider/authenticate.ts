@@ -31,7 +31,11 @@ export async function authenticate(
   } else return null;
   let user: CloudUser;
   try {
-    user = await verifyUser(ctx, bearer, { request, known: session !== undefined });
+    user = await verifyUser(ctx, bearer, {
+      request,
+      known: session !== undefined,
+      reuse: session === undefined ? 'shared' : 'fresh',
+    });
   } catch (error) {
     if (isRejection(error)) return null;
     throw error;

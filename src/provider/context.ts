@@ -51,6 +51,8 @@ export interface ProviderContext {
   readonly secureCookies: boolean;
   readonly callbackUrl: string | undefined;
   readonly positiveTtlMs: number;
+  /** The user handed out for each cached answer (L1 entry) of a Bearer token; see `verifyUser`. */
+  readonly shared: WeakMap<object, CloudUser>;
   /** Users this provider produced, with the hash of the token that produced each. */
   readonly issued: WeakMap<object, string>;
   /** Recently authenticated users by id, for `getUser` (memory only, never KV). */
@@ -133,6 +135,7 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
     secureCookies: o.secureCookies,
     callbackUrl: o.callbackUrl,
     positiveTtlMs: cache.positiveTtlMs ?? DEFAULT_POSITIVE_TTL_MS,
+    shared: new WeakMap(),
     issued: new WeakMap(),
     recent: new LruMap(RECENT_USERS_MAX_ENTRIES),
     loginCookies: new Handoff(HANDOFF_MAX_ENTRIES, HANDOFF_TTL_MS, o.clock),
@@ -153,25 +156,40 @@ export function createContext(o: ResolvedProviderOptions): ProviderContext {
  * Verifies a token through the cache tiers and returns a user this provider vouches for
  * (registered for `authorizeUser`, remembered for `getUser`).
  *
+ * On an L1 hit of a Bearer token (`reuse: 'shared'`) the user object made for that cache entry
+ * is returned again: every request with the token gets the same object while the entry lives (at
+ * most the L1 TTL), so a hit allocates nothing. `'fresh'` (a session cookie, whose per-request
+ * refresh mark is keyed by the user object) always makes a new one.
+ *
  * @param options - `request`: the request the host handed over (its context says where to run
  *   cache writes and receives how the answer was made); `known`: the token came from a session
- *   cookie this provider sealed (never junk, never budgeted)
+ *   cookie this provider sealed (never junk, never budgeted); `reuse`: see above (default fresh)
  * @throws CloudApiError `rejected` (bad, expired or revoked token), `unavailable` (Cloud down)
  * @throws RateLimitedError (429) when the budget for unknown tokens is spent
  */
 export async function verifyUser(
   ctx: ProviderContext,
   token: string,
-  options: { request?: unknown; known?: boolean } = {},
+  options: { request?: unknown; known?: boolean; reuse?: 'shared' | 'fresh' } = {},
 ): Promise<CloudUser> {
-  const tokenHash = await hashToken(token);
   const requestContext = requestContextOf(options.request);
+  // An L1 hit is answered synchronously, keyed by the token itself: no hashing, no loader closure.
+  const hit = ctx.users.cached(token);
+  if (hit !== undefined) {
+    if (requestContext !== undefined) requestContext.timing = { source: 'l1' };
+    if (options.reuse !== 'shared') return adopt(ctx, hit.value, token, hit.tokenHash);
+    const known = ctx.shared.get(hit);
+    if (known !== undefined) return known;
+    const user = adopt(ctx, hit.value, token, hit.tokenHash);
+    ctx.shared.set(hit, user);
+    return user;
+  }
   const timing: NonNullable<AuthRequestContext['timing']> = {};
   if (requestContext !== undefined) requestContext.timing = timing;
-  const profile = await ctx.users.getByHash(
-    tokenHash,
+  const { value, tokenHash } = await ctx.users.getVerified(
+    token,
     async (info) => {
-      spendBudget(ctx, tokenHash, info.known || options.known === true);
+      spendBudget(ctx, info.tokenHash, info.known || options.known === true);
       const started = ctx.clock.now();
       try {
         const { user, expiresAt } = await ctx.client.verifyToken(token);
@@ -187,7 +205,7 @@ export async function verifyUser(
       },
     },
   );
-  return adopt(ctx, profile, token, tokenHash);
+  return adopt(ctx, value, token, tokenHash);
 }
 
 /**

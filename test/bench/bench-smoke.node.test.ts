@@ -53,6 +53,7 @@ function isCount(value: unknown): boolean {
 }
 
 const MICRO_CASES = [
+  'sha256-digest',
   'service-token',
   'cloud-l1-hit',
   'cloud-kv-hit',
@@ -63,7 +64,7 @@ const MICRO_CASES = [
   'gateway-service-token',
   'gateway-cloud-cached',
 ];
-const SCENARIOS = ['passthrough', 'gateway-public', 'gateway-cached', 'gateway-uncached'];
+const SCENARIOS = ['passthrough', 'gateway-public', 'gateway-cached', 'gateway-uncached', 'hono-bearer-map'];
 
 describe('npm run bench --quick', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
@@ -84,8 +85,9 @@ describe('npm run bench --quick', () => {
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('Micro: ops/s');
     expect(outcome.stdout).toContain('Gateway:');
+    expect(outcome.stdout).toContain('Mastra server');
     expect(outcome.stdout).toContain('Memory');
-    expect(outcome.stdout).toContain('Targets (cached path)');
+    expect(outcome.stdout).toContain('Targets');
   });
 
   it('records the machine and the run', () => {
@@ -98,11 +100,17 @@ describe('npm run bench --quick', () => {
 
   it('has ops/s for every micro case in Node and in workerd', () => {
     for (const runtime of ['node', 'workerd']) {
-      const results: Array<{ name: string; opsPerSecond: { median: number; min: number; max: number } }> =
-        report.micro[runtime].results;
+      const results: Array<{
+        name: string;
+        opsPerSecond: { median: number; min: number; max: number };
+        opsPerCpuSecond?: { median: number };
+      }> = report.micro[runtime].results;
       expect(results.map((r) => r.name)).toEqual(MICRO_CASES);
       for (const r of results) {
         expect(isPositiveNumber(r.opsPerSecond.median), `${runtime} ${r.name}`).toBe(true);
+        // CPU-time rates: Node always; workerd where /proc is readable (Linux).
+        if (runtime === 'node' || process.platform === 'linux')
+          expect(isPositiveNumber(r.opsPerCpuSecond?.median), `${runtime} ${r.name} (CPU)`).toBe(true);
         expect(r.opsPerSecond.min).toBeLessThanOrEqual(r.opsPerSecond.median);
         expect(r.opsPerSecond.max).toBeGreaterThanOrEqual(r.opsPerSecond.median);
       }
@@ -138,6 +146,19 @@ describe('npm run bench --quick', () => {
     for (const key of ['cachedOverPassthrough', 'cachedOverUncached'])
       expect(isPositiveNumber(ratios[key])).toBe(true);
     expect(typeof ratios.addedP50MsProbe).toBe('number');
+    expect(typeof ratios.addedP99MsProbe).toBe('number');
+    // Hono's bearerAuth + Map asks Cloud once per token too.
+    expect(scenarios['hono-bearer-map'].verify.probe + scenarios['hono-bearer-map'].verify.load).toBe(0);
+    expect(isPositiveNumber(ratios.cachedOverHono)).toBe(true);
+  });
+
+  it('has both Mastra servers answering every request, and their ratio', () => {
+    const { scenarios, ratio } = report.mastra;
+    for (const name of ['no-auth', 'cloud-auth']) {
+      expect(isPositiveNumber(scenarios[name].reqPerSec), name).toBe(true);
+      expect(scenarios[name].non2xx, name).toBe(0);
+    }
+    expect(isPositiveNumber(ratio)).toBe(true);
   });
 
   it('has L1 bytes per 10k entries and RSS, with the LRU bound holding', () => {
@@ -147,14 +168,20 @@ describe('npm run bench --quick', () => {
     expect(bound.tokens).toBeGreaterThan(bound.maxEntries);
     expect(bound.retainedEntries).toBe(bound.maxEntries);
     expect(bound.holds).toBe(true);
+    expect(isPositiveNumber(report.memory.l1.longTokenBytesPerEntry)).toBe(true);
+    expect(report.memory.soak.tokens).toBeGreaterThan(0);
   });
 
   it('has a verdict for every target', () => {
     for (const key of [
-      'throughputVsPassthrough',
-      'verifiesPerTokenPerTtl',
-      'addedP50Ms',
-      'throughputVsUncached',
+      'node cloud-l1-hit / sha256-digest',
+      'workerd service-token ops/s',
+      'workerd gateway handler us/request',
+      'gateway throughput vs passthrough',
+      'gateway added p99 ms (probe)',
+      'Cloud verifies per token per TTL',
+      'Mastra server createCloudAuth vs no auth',
+      'L1 bytes per entry',
     ]) {
       expect(typeof report.targets[key].value, key).toBe('number');
       expect([true, false]).toContain(report.targets[key].met);

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, constantTimeIndexOf, sha256 } from '../../src/crypto/constant-time.js';
+import {
+  constantTimeEqual,
+  constantTimeIndexOf,
+  constantTimeStringIndexOf,
+  secretCodeUnits,
+  sha256,
+} from '../../src/crypto/constant-time.js';
 
 describe('constantTimeEqual', () => {
   it('agrees with byte-wise equality', () => {
@@ -31,5 +37,31 @@ describe('constantTimeIndexOf', () => {
   it('hashes with SHA-256', async () => {
     const digest = await sha256('abc');
     expect(Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')).toBe('ba7816bf');
+  });
+});
+
+describe('constantTimeStringIndexOf', () => {
+  it('agrees with string equality against every secret', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 24, unit: 'binary' }), { maxLength: 4 }),
+        fc.string({ maxLength: 30, unit: 'binary' }),
+        fc.nat(),
+        (secrets, other, pick) => {
+          const units = secrets.map(secretCodeUnits);
+          const candidate = secrets.length > 0 && pick % 2 === 0 ? secrets[pick % secrets.length]! : other;
+          expect(constantTimeStringIndexOf(candidate, units)).toBe(secrets.indexOf(candidate));
+        },
+      ),
+    );
+  });
+
+  it('tells prefixes, extensions, repetitions and lone surrogates apart', () => {
+    const units = ['abc', '\uD800x'].map(secretCodeUnits);
+    for (const candidate of ['', 'ab', 'abcd', 'abcabc', 'a', 'ABC', '\uDC00x', '\uFFFDx']) {
+      expect(constantTimeStringIndexOf(candidate, units)).toBe(-1);
+    }
+    expect(constantTimeStringIndexOf('\uD800x', units)).toBe(1);
+    expect(constantTimeStringIndexOf('abc', [])).toBe(-1);
   });
 });

@@ -40,7 +40,11 @@ describe('encodeUserHeader / decodeUserHeader', () => {
   it('round-trips any user as base64url JSON', () => {
     fc.assert(
       fc.property(
-        fc.record({ id: fc.stringMatching(/^[\x20-\x7E]{1,40}$/), name: fc.string(), email: fc.string() }),
+        fc.record({
+          id: fc.stringMatching(/^[\x20-\x7E]{1,40}$/),
+          name: fc.string(),
+          email: fc.string(),
+        }),
         (user) => {
           const header = encodeUserHeader(user);
           expect(header).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -48,6 +52,22 @@ describe('encodeUserHeader / decodeUserHeader', () => {
         },
       ),
     );
+  });
+
+  it('round-trips names outside ASCII (UTF-8 bytes, then base64url)', () => {
+    for (const name of [
+      'Zoë',
+      'Łukasz Ödegård',
+      '山田太郎',
+      'emoji 🚀',
+      'tab\tand\nnewline',
+      'lone \uD800',
+    ]) {
+      const user = { id: 'u1', name };
+      const decoded = decodeUserHeader(encodeUserHeader(user));
+      // JSON.stringify escapes a lone surrogate, so even that comes back exactly.
+      expect(decoded).toEqual(user);
+    }
   });
 
   it('leaves out metadata that would make the header too large', () => {

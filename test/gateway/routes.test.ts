@@ -2,7 +2,9 @@
  * The router through `createGateway`, in Node and in workerd alike (in-memory KV, in-memory Cloud):
  * configuration failures, Cloud off, upstream variants, and errors no declared family covers.
  */
+
 import { describe, expect, it } from 'vitest';
+import { decodeUserHeader } from '../../src/gateway/identity.js';
 import { AUTH_ROUTES, createGateway } from '../../src/gateway/index.js';
 import { MemoryKVStore } from '../../src/kv-session/index.js';
 import { DEMO_USER } from '../../src/testing/index.js';
@@ -146,6 +148,38 @@ describe('upstream', () => {
 });
 
 describe('the app auth', () => {
+  it('forwards an app user as it is at each request, even when the app updates the same object', async () => {
+    const user: { id: string; role: string } = { id: 'app-user', role: 'viewer' };
+    const seen: unknown[] = [];
+    const gateway = createGateway({
+      userAuth: {
+        authenticateToken: async (token: string) => (token === 'app-token' ? user : null),
+        authorizeUser: () => true,
+      },
+      onError: () => {},
+      fetch: async (input) => {
+        const header = new Request(input).headers.get('X-Mastra-User');
+        seen.push(header === null ? null : decodeUserHeader(header));
+        return new Response('runner');
+      },
+    });
+    const send = () =>
+      gateway.fetch(
+        new Request('https://gw.example/api/x', { headers: { Authorization: 'Bearer app-token' } }),
+        {
+          UPSTREAM_URL: 'http://runner.internal',
+          SESSION_SECRET,
+        },
+      );
+    expect((await send()).status).toBe(200);
+    user.role = 'admin';
+    expect((await send()).status).toBe(200);
+    expect(seen).toEqual([
+      { id: 'app-user', role: 'viewer' },
+      { id: 'app-user', role: 'admin' },
+    ]);
+  });
+
   it('is asked last; its refusal to authorize is a 403; a user without an id is a plain 500', async () => {
     const appAuth = (user: unknown, authorize: boolean) => ({
       authenticateToken: async (token: string) => (token === 'app-token' ? user : null),

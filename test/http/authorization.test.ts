@@ -35,6 +35,23 @@ describe('parseAuthorizationHeader', () => {
     );
   });
 
+  it('reads the canonical form and its spaced or padded variants alike', () => {
+    fc.assert(
+      fc.property(b64token, (token) => {
+        for (const header of [
+          `Bearer ${token}`,
+          `Bearer  ${token}`,
+          ` Bearer ${token} `,
+          `Bearer ${token}\t`,
+        ]) {
+          expect(parseAuthorizationHeader(header)).toEqual({ kind: 'bearer', token });
+        }
+        expect(parseAuthorizationHeader(`Bearer ${token} x`).kind).toBe('malformed');
+        expect(parseAuthorizationHeader(`Bearer ${token},Bearer x`).kind).toBe('malformed');
+      }),
+    );
+  });
+
   it('never yields a bearer token that is not a b64token', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), (header) => {

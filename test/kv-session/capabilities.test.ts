@@ -103,6 +103,24 @@ describe('a polled revocation feed', () => {
     await expect(cache.get('elsewhere', load)).rejects.toMatchObject({ code: 'token_revoked' });
   });
 
+  it('the synchronous L1 read answers nothing while the feed is due (the next get polls it first)', async () => {
+    const clock = new ManualClock();
+    const hash = await hashToken('due');
+    const { feed } = feedWith([
+      async () => ({ cursor: 1, events: [] }),
+      async () => ({ cursor: 2, events: [{ kind: 'revoked', tokenHash: hash }] }),
+    ]);
+    const revocations = new RevocationList({ feed, clock, feedPollMs: 1_000 });
+    const cache = new VerifyCache({ validate: validateUser, clock, revocations });
+    await cache.get('due', async () => ({ value: USER }));
+    expect(cache.cached('due')?.value).toEqual(USER);
+    clock.advance(1_000);
+    expect(cache.cached('due')).toBeUndefined();
+    await expect(cache.get('due', async () => ({ value: USER }))).rejects.toMatchObject({
+      code: 'token_revoked',
+    });
+  });
+
   it('a reset drops every L1 entry; a poll interval skips polls within it', async () => {
     const clock = new ManualClock();
     const { feed, calls } = feedWith([

@@ -161,19 +161,83 @@ describe('VerifyCache: tiers and loader counts', () => {
   });
 });
 
-describe('VerifyCache.getByHash', () => {
-  it('shares entries with get, keyed by the same hash', async () => {
+describe('VerifyCache: the token-keyed L1 (cached, getVerified)', () => {
+  it('cached() answers a warm token synchronously, with the hash KV and revocation use', async () => {
     const { cache } = setup();
     const { hashToken } = await import('../../src/kv-session/hash.js');
-    const load = okLoader();
-    await cache.get(TOKEN, load);
-    expect(await cache.getByHash(await hashToken(TOKEN), load)).toEqual(USER);
-    expect(load.calls).toBe(1);
+    expect(cache.cached(TOKEN)).toBeUndefined();
+    const loaded = await cache.getVerified(TOKEN, okLoader());
+    expect(loaded).toEqual({ value: USER, tokenHash: await hashToken(TOKEN) });
+    const hit = cache.cached(TOKEN);
+    expect(hit).toEqual(loaded);
+    // The same object on every hit: nothing is allocated for a hit.
+    expect(cache.cached(TOKEN)).toBe(hit);
+    expect(await cache.getVerified(TOKEN, okLoader())).toBe(hit);
+    expect(cache.stats).toMatchObject({ loads: 1, l1Hits: 3 });
   });
 
-  it('refuses something that is not a hashToken() result (a raw token, say)', async () => {
+  it('tokens that differ in one character, in case or by a suffix never share an entry', async () => {
     const { cache } = setup();
-    await expect(cache.getByHash(TOKEN, okLoader())).rejects.toThrow(TypeError);
+    const tokens = [TOKEN, `${TOKEN}x`, TOKEN.slice(0, -1), TOKEN.toUpperCase(), ` ${TOKEN}`];
+    for (const [i, token] of tokens.entries()) {
+      await cache.get(token, async () => ({ value: { ...USER, id: `user_${i}` } }));
+    }
+    for (const [i, token] of tokens.entries()) expect(cache.cached(token)?.value.id).toBe(`user_${i}`);
+  });
+
+  it('a stale L1 entry is not served by cached(); get() refreshes it from KV', async () => {
+    const { cache, kv } = setup();
+    await cache.get(TOKEN, okLoader());
+    kv.advance(DEFAULT_L1_TTL_MS);
+    expect(cache.cached(TOKEN)).toBeUndefined();
+    expect(await cache.get(TOKEN, okLoader())).toEqual(USER);
+    expect(cache.stats).toMatchObject({ kvHits: 1, loads: 1 });
+    expect(cache.cached(TOKEN)?.value).toEqual(USER);
+  });
+
+  it('cached() re-raises a cached rejection', async () => {
+    const { cache } = setup();
+    await rejectionOf(cache.get(TOKEN, failingLoader(rejection)));
+    expect(() => cache.cached(TOKEN)).toThrow(CloudApiError);
+    expect(cache.stats.negativeHits).toBe(1);
+  });
+
+  it('a revocation by hash (the only id a session record or another isolate has) drops the token-keyed entry', async () => {
+    const { cache } = setup();
+    const { hashToken } = await import('../../src/kv-session/hash.js');
+    await cache.get(TOKEN, okLoader());
+    await cache.get('other-token', okLoader());
+    await cache.revokeHash(await hashToken(TOKEN));
+    expect(cache.cached(TOKEN)).toBeUndefined();
+    expect(await rejectionOf(cache.get(TOKEN, okLoader()))).toMatchObject({ code: 'token_revoked' });
+    expect(cache.cached('other-token')?.value).toEqual(USER);
+  });
+
+  it('a mark in the shared revocation list overrides a warm entry of another cache at once', async () => {
+    const { cache } = setup();
+    const other = new VerifyCache<TestUser>({ revocations: cache.revocations });
+    await other.get(TOKEN, okLoader());
+    await cache.revoke(TOKEN);
+    expect(() => other.cached(TOKEN)).toThrow(expect.objectContaining({ code: 'token_revoked' }));
+    expect(other.cached(TOKEN)).toBeUndefined();
+  });
+
+  it('the bound holds with revocations and re-inserts in between', async () => {
+    const { cache } = setup({ l1MaxEntries: 3 });
+    for (let i = 0; i < 20; i++) {
+      await cache.get(`t${i}`, okLoader());
+      if (i % 5 === 0) await cache.revoke(`t${i}`);
+      await cache.get(`t${Math.max(0, i - 1)}`, okLoader()).catch(() => undefined);
+    }
+    const warm = Array.from({ length: 20 }, (_, i) => `t${i}`).filter((t) => {
+      try {
+        return cache.cached(t) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    expect(warm.length).toBeLessThanOrEqual(3);
+    expect(warm).toContain('t19');
   });
 });
 

@@ -22,8 +22,8 @@ export type ServerAuth = NonNullable<ServerConfig['auth']>;
 export type ServerRbac = NonNullable<ServerConfig['rbac']>;
 
 export interface StartMastraOptions {
-  /** The provider mounted as `server.auth`. */
-  auth: ServerAuth;
+  /** The provider mounted as `server.auth`; none: a server without auth (the benchmark's baseline). */
+  auth?: ServerAuth;
   /**
    * Mounted as `server.rbac`. `GET /api/auth/me` reads roles and permissions only from here (never
    * from `server.auth`), and with it every built-in route also checks a derived permission
@@ -55,7 +55,7 @@ export const echoTool = createTool({
  * @returns the server's origin, the Mastra instance, and `close()`
  */
 export async function startMastra(options: StartMastraOptions): Promise<RunningMastra> {
-  const server: ServerConfig = { auth: options.auth };
+  const server: ServerConfig = options.auth === undefined ? {} : { auth: options.auth };
   if (options.rbac !== undefined) server.rbac = options.rbac;
   const mastra = new Mastra({ tools: { echo: echoTool }, server, logger: false });
   const app = new Hono();

@@ -274,6 +274,32 @@ describe('authenticateToken', () => {
 });
 
 describe('authorizeUser and mapUserToResourceId', () => {
+  it("hands every cached request with one Bearer token the same user object, never another token's", async () => {
+    const h = harness();
+    const alice = h.cloud.issueToken(ALICE.id);
+    const bob = h.cloud.issueToken(BOB.id);
+    const loaded = await h.provider.authenticateToken(alice, mastraRequest());
+    const first = await h.provider.authenticateToken(alice, mastraRequest());
+    const again = await h.provider.authenticateToken('', mastraRequest({ Authorization: `Bearer ${alice}` }));
+    expect(first).toEqual(loaded);
+    expect(again).toBe(first);
+    const other = await h.provider.authenticateToken(bob, mastraRequest());
+    expect(other).toMatchObject({ id: BOB.id, sessionToken: bob });
+    expect(await h.provider.authenticateToken(`${alice}x`, mastraRequest())).toBeNull();
+    expect(h.cloud.calls('verify')).toBe(3);
+  });
+
+  it('a logout in this isolate refuses the token at once, although its user object was cached', async () => {
+    const h = harness();
+    const { result, sessionCookie } = await mastraLogin(h);
+    const token = result.user.sessionToken;
+    const bearer = await h.provider.authenticateToken(token, mastraRequest());
+    expect(await h.provider.authenticateToken(token, mastraRequest())).toBe(bearer);
+    await h.provider.destroySession(sessionCookie.slice(sessionCookie.indexOf('=') + 1));
+    expect(h.provider.authorizeUser(bearer!, mastraRequest())).toBe(false);
+    expect(await h.provider.authenticateToken(token, mastraRequest())).toBeNull();
+  });
+
   it('authorizes only users this provider produced', async () => {
     const h = harness();
     const token = h.cloud.issueToken(ALICE.id);
