@@ -60,6 +60,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           provide: { cloudWire: 'v1' },
+          // A test that asserts nothing fails: a test that cannot fail is no test.
+          expect: { requireAssertions: true },
           include: [shared],
           exclude: [workersOnly, '**/node_modules/**'],
         },
@@ -69,6 +71,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           provide: { cloudWire: 'v1' },
+          expect: { requireAssertions: true },
           include: [shared],
           exclude: [nodeOnly, '**/node_modules/**'],
         },
@@ -78,6 +81,7 @@ export default defineConfig({
           name: 'node-released',
           environment: 'node',
           provide: { cloudWire: 'released' },
+          expect: { requireAssertions: true },
           include: wireSuites,
           // Streams through wrangler dev do not depend on the Cloud wire: once is enough.
           exclude: [workersOnly, 'test/mastra/streaming-gateway.node.test.ts', '**/node_modules/**'],
@@ -88,6 +92,7 @@ export default defineConfig({
         test: {
           name: 'workers-released',
           provide: { cloudWire: 'released' },
+          expect: { requireAssertions: true },
           include: wireSuites,
           exclude: [nodeOnly, '**/node_modules/**'],
         },

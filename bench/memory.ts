@@ -14,7 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import { CompositeAuth, SimpleAuth } from '../src/composite/index.js';
-import { DEFAULT_L1_MAX_ENTRIES, MemoryKVStore, VerifyCache } from '../src/kv-session/index.js';
+import { MemoryKVStore, VerifyCache } from '../src/kv-session/index.js';
+import { DEFAULT_L1_MAX_ENTRIES } from '../src/kv-session/limits.js';
 import { MastraCloudAuthProvider } from '../src/provider/index.js';
 import { createCloudEmulator } from '../src/testing/index.js';
 import { positiveInt } from './args.js';

@@ -8,7 +8,9 @@
  */
 import { CompositeAuth, SimpleAuth } from '../src/composite/index.js';
 import { MemoryKVStore } from '../src/kv-session/index.js';
-import { createPkcePair, MastraCloudAuthProvider, Sealer } from '../src/provider/index.js';
+import { MastraCloudAuthProvider } from '../src/provider/index.js';
+import { createPkcePair } from '../src/provider/pkce.js';
+import { Sealer } from '../src/provider/seal.js';
 import { type CloudEmulator, createCloudEmulator } from '../src/testing/index.js';
 import { createGatewayCases } from './micro-gateway-cases.js';
 

@@ -41,8 +41,6 @@ function rig(): Rig {
   const gateway = createGateway({
     fetch: transport,
     onError: () => {},
-    onProviderError: () => {},
-    onCloudError: () => {},
   });
   const env = {
     UPSTREAM_URL: UPSTREAM,

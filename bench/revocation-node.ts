@@ -20,13 +20,13 @@
 import { Redis } from 'ioredis';
 import {
   capabilitiesOf,
-  DEFAULT_L1_TTL_MS,
   MemoryKVStore,
   type RevocationFeed,
   RevocationList,
   revocationWindowMs,
   VerifyCache,
 } from '../src/kv-session/index.js';
+import { DEFAULT_L1_TTL_MS } from '../src/kv-session/limits.js';
 import { redisStores } from '../src/node/index.js';
 import { KVDouble, ManualClock } from '../src/testing/index.js';
 import { startRedis } from '../test/node/redis-server.js';

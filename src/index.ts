@@ -1,19 +1,29 @@
 /**
  * `mastra-edge-auth`: Mastra Cloud auth for Mastra runners at the edge or in Node.
  *
- * Everything public, from one import. Each room is also its own subpath
- * (`mastra-edge-auth/cloud-fetch`, `/kv-session`, `/provider`, `/composite`), and the test tools
- * (Cloud emulator, KV double) live in `mastra-edge-auth/testing`.
+ * The root is what the README teaches: `createCloudAuth` and the providers it combines, the KV
+ * adapter, and the errors. Everything else is a subpath, one per room: `mastra-edge-auth/errors`,
+ * `/cloud-fetch` (the Cloud API client), `/kv-session` (verify cache, sessions, revocation),
+ * `/provider` (`MastraCloudAuthProvider`), `/composite`, `/gateway` (the Worker gateway),
+ * `/testing` (Cloud emulator, KV double) and `/node` (Node HTTP adapter).
+ * `test/package/exports.node.test.ts` pins every entry point's names.
  *
  * @module
  */
-export * from './cloud-fetch/index.js';
-// Both rooms name their error hook type `ProviderErrorHandler`; the root keeps the composite's
-// under that name and the Cloud provider's under a distinct one.
-export type { ProviderErrorHandler } from './composite/index.js';
-export * from './composite/index.js';
+export {
+  type AuthEntrypointOptions,
+  type AuthorizePolicy,
+  type CloudAuthEnv,
+  CompositeAuth,
+  type CompositeAuthOptions,
+  type CreateCloudAuthOptions,
+  createCloudAuth,
+  getAuthEntrypoint,
+  type ServiceUser,
+  SimpleAuth,
+  type SimpleAuthOptions,
+} from './composite/index.js';
 export * from './errors/index.js';
-export * from './kv-session/index.js';
-export * from './mastra/index.js';
-export type { ProviderErrorHandler as CloudProviderErrorHandler } from './provider/index.js';
-export * from './provider/index.js';
+export { type AuthStores, asKVStore, type KVStore } from './kv-session/index.js';
+export type { IMastraAuthProvider, MastraAuthRequest, User } from './mastra/index.js';
+export { MastraCloudAuthProvider, type MastraCloudAuthProviderOptions } from './provider/index.js';

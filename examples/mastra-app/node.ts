@@ -2,7 +2,7 @@
  * Node entry: serves the app with `@mastra/hono` on `@hono/node-server`.
  *
  *   PROJECT_ID=... MASTRA_CLOUD_API_URL=https://cloud.mastra.ai SESSION_SECRET=... \
- *   BUSINESS_JWT_TOKEN=... npx tsx examples/mastra-app/node.ts
+ *   BUSINESS_JWT_TOKEN=... npm start        (in examples/mastra-app)
  *
  * Several processes behind a load balancer: set REDIS_URL (and `npm install ioredis`) so the
  * verify cache, sessions, revocation marks and used login states are shared, and a logout through

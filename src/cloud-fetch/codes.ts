@@ -4,6 +4,7 @@
  * @see CONTRACT.md section 1 ("Status meanings")
  * @module
  */
+import type { CloudErrorCode } from '../errors/index.js';
 
 /**
  * Codes Cloud itself sends in `error.code` (rejections), and the codes this client assigns when
@@ -26,7 +27,7 @@ export const WIRE_ERROR_CODES = {
   badResponse: 'bad_response',
   /** Ours: Cloud answered 3xx; redirects are never followed. */
   redirect: 'redirect',
-} as const;
+} as const satisfies Record<string, CloudErrorCode>;
 
 /** One of {@link WIRE_ERROR_CODES}. Cloud may send other codes too; they are passed through. */
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[keyof typeof WIRE_ERROR_CODES];

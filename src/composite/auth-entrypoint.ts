@@ -12,7 +12,7 @@ const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 /**
  * The JavaScript a deployer splices into a bundled server entry, at module top level, after the
- * `mastra` instance is created (seed 000, Task 2). When the entry runs, the code:
+ * `mastra` instance is created. When the entry runs, the code:
  * 1. imports `createCloudAuth` from `<packageName>/composite`;
  * 2. copies the CONTRACT section 5 variables from the Node process environment (read at run
  *    time: no value,
@@ -54,12 +54,12 @@ import { createCloudAuth as __mastraEdgeAuthCreateCloudAuth } from ${specifier};
       __mastraEdgeAuthEnv[__mastraEdgeAuthName] = __mastraEdgeAuthValue;
     }
   }
-  const __mastraEdgeAuthOnError = (error, provider, operation) => {
+  const __mastraEdgeAuthOnError = (report, error) => {
     const logger = typeof mastra.getLogger === 'function' ? mastra.getLogger() : undefined;
     if (logger && typeof logger.warn === 'function') {
       logger.warn('mastra-edge-auth: auth provider failed', {
-        provider,
-        operation,
+        provider: report.provider,
+        operation: report.operation,
         error: error instanceof Error ? error.name : typeof error,
       });
     }

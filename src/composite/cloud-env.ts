@@ -5,14 +5,14 @@
  * @module
  */
 import { type CloudWire, readWireSetting } from '../cloud-fetch/index.js';
-import { ConfigError } from '../errors/index.js';
-import { parseHttpUrl } from '../http/url.js';
 import type { IMastraAuthProvider } from '../mastra/interfaces.js';
+import { type CloudEnv, type CloudEnvSettings, readCloudEnv } from '../policy/env.js';
 import { invalidArg } from './invalid-arg.js';
 
 /**
  * The variables `createCloudAuth` reads, from a bindings object (never the global process environment).
- * Each is optional; an empty or non-string value counts as unset.
+ * Each is optional; an empty or whitespace-only value counts as unset, any other non-string is a
+ * `ConfigError`.
  */
 export interface CloudAuthEnv {
   /** Project id sent as `X-Project-ID`; required when `MASTRA_CLOUD_API_URL` is set. */
@@ -62,53 +62,22 @@ export interface CloudProviderConfig {
 /** Builds the Cloud user-auth provider from its config. */
 export type CloudProviderFactory = (config: CloudProviderConfig) => IMastraAuthProvider;
 
-/** The parts of the environment `createCloudAuth` acts on. */
-export interface CloudSettings {
-  /** Distinct service tokens, `BUSINESS_JWT_TOKEN` first. */
-  serviceTokens: string[];
-  /** `SESSION_SECRET`, when set (also keys the service tokens' sign-in cookie). */
-  sessionSecret?: string;
+/** The parts of the environment `createCloudAuth` acts on (the shared reader's result, plus the wire). */
+export interface CloudSettings extends CloudEnv {
   /** Present when `MASTRA_CLOUD_API_URL` is set. */
-  cloud?: Pick<CloudProviderConfig, 'projectId' | 'cloudBaseUrl' | 'callbackUrl' | 'sessionSecret' | 'wire'>;
+  cloud?: CloudEnvSettings & { wire: CloudWire };
 }
 
 /**
- * Read and check the deployment variables.
+ * Read and check the deployment variables, with the rules the gateway uses too (`src/policy/env.ts`).
  *
  * @throws TypeError (`ERR_INVALID_ARG_TYPE`) when `env` is not an object.
- * @throws ConfigError naming `PROJECT_ID`, `MASTRA_CLOUD_API_URL`, `MASTRA_CLOUD_CALLBACK_URL` or
- *   `MASTRA_CLOUD_WIRE` (never a value).
+ * @throws ConfigError naming `MASTRA_CLOUD_API_URL`, `PROJECT_ID`, `MASTRA_CLOUD_CALLBACK_URL`,
+ *   `MASTRA_CLOUD_WIRE` or a variable set to a non-string (never a value).
  */
 export function readCloudSettings(env: CloudAuthEnv): CloudSettings {
   if (typeof env !== 'object' || env === null)
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"env" must be an object');
-  const read = (name: (typeof CLOUD_AUTH_ENV_NAMES)[number]): string | undefined => {
-    const value: unknown = Reflect.get(env, name);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const serviceTokens = [read('BUSINESS_JWT_TOKEN'), read('PLAYGROUND_JWT_TOKEN')].filter(
-    (token, index, all): token is string => token !== undefined && all.indexOf(token) === index,
-  );
-  const apiUrl = read('MASTRA_CLOUD_API_URL');
-  const sessionSecret = read('SESSION_SECRET');
-  if (apiUrl === undefined)
-    return sessionSecret === undefined ? { serviceTokens } : { serviceTokens, sessionSecret };
-
-  const projectId = read('PROJECT_ID');
-  if (projectId === undefined) {
-    throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
-  }
-  const cloudBaseUrl = httpUrl(apiUrl, 'MASTRA_CLOUD_API_URL').replace(/\/+$/, '');
-  const callback = read('MASTRA_CLOUD_CALLBACK_URL');
-  const cloud: NonNullable<CloudSettings['cloud']> = { projectId, cloudBaseUrl, wire: readWireSetting(env) };
-  if (callback !== undefined) cloud.callbackUrl = httpUrl(callback, 'MASTRA_CLOUD_CALLBACK_URL');
-  if (sessionSecret === undefined) return { serviceTokens, cloud };
-  cloud.sessionSecret = sessionSecret;
-  return { serviceTokens, sessionSecret, cloud };
-}
-
-function httpUrl(value: string, setting: string): string {
-  if (parseHttpUrl(value) === null)
-    throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  return value;
+  const { cloud, ...rest } = readCloudEnv(env);
+  return cloud === undefined ? rest : { ...rest, cloud: { ...cloud, wire: readWireSetting(env) } };
 }

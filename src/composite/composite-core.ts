@@ -1,10 +1,11 @@
+import type { ErrorHandler } from '../errors/index.js';
+import { reportError } from '../errors/report.js';
 import type { IMastraAuthProvider, MastraAuthRequest, PathRule } from '../mastra/interfaces.js';
 import { firstAnswer, isObjectLike, type Reporter, resourceIdFor } from './composite-delegation.js';
 import {
   type AuthorizePolicy,
   type CompositeAuthOptions,
   checkCompositeArgs,
-  type ProviderErrorHandler,
   providerNames,
 } from './composite-options.js';
 
@@ -30,7 +31,7 @@ export abstract class CompositeAuthCore implements IMastraAuthProvider {
   readonly mapUserToResourceId?: (user: unknown) => string;
 
   readonly #policy: AuthorizePolicy;
-  readonly #onError: ProviderErrorHandler | undefined;
+  readonly #onError: ErrorHandler | undefined;
   readonly #names: Map<object, string>;
   readonly #authenticators = new WeakMap<object, IMastraAuthProvider>();
   /** Hands a provider error to `onError`; for the delegating methods. */
@@ -119,11 +120,10 @@ export abstract class CompositeAuthCore implements IMastraAuthProvider {
   }
 
   #reportError(error: unknown, provider: object, operation: string): void {
-    if (!this.#onError) return;
-    try {
-      this.#onError(error, this.#names.get(provider) ?? 'unknown', operation);
-    } catch {
-      // A failing error handler must not change the outcome of the request.
-    }
+    reportError(this.#onError, error, {
+      source: 'composite',
+      provider: this.#names.get(provider) ?? 'unknown',
+      operation,
+    });
   }
 }

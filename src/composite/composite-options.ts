@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ErrorHandler } from '../errors/index.js';
 import type { IMastraAuthProvider, IRBACProvider } from '../mastra/interfaces.js';
 import { isAuthProvider, isRBACProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
@@ -16,18 +17,16 @@ import { invalidArg } from './invalid-arg.js';
  */
 export type AuthorizePolicy = 'authenticator' | 'any' | 'all';
 
-/**
- * Receives every error a provider threw while the composite carried on, with the provider's
- * `name` (else `providers[<index>]`) and the method that failed. The composite logs nothing itself.
- */
-export type ProviderErrorHandler = (error: unknown, providerName: string, operation: string) => void;
-
 /** Options of `CompositeAuth`. */
 export interface CompositeAuthOptions {
   /** Default `'authenticator'`. */
   authorizePolicy?: AuthorizePolicy;
-  /** Called for each provider error the composite survives (a throwing handler is ignored). */
-  onError?: ProviderErrorHandler;
+  /**
+   * Each error a provider threw while the composite carried on, as an `ErrorReport` with
+   * `source: 'composite'`, the provider's `name` (else `providers[<index>]`) and the method that
+   * failed as `operation`. The composite logs nothing itself; a throwing handler is ignored.
+   */
+  onError?: ErrorHandler;
   /**
    * The RBAC that answers for every user this composite authenticated, instead of the providers'
    * own (e.g. `MastraRBACCloud`: roles mapped to permissions). Its `getAvailableRoles` and

@@ -1,8 +1,8 @@
 import { type CloudWire, checkWireOption } from '../cloud-fetch/index.js';
+import type { ErrorHandler } from '../errors/index.js';
 import type { IMastraAuthProvider, IRBACProvider } from '../mastra/interfaces.js';
 import type { RoleMapping } from '../policy/permissions.js';
-import { MastraRBACCloud } from '../provider/cloud-rbac.js';
-import { createMastraCloudAuthProvider } from '../provider/factory.js';
+import { createMastraCloudAuthProvider, MastraRBACCloud } from '../provider/index.js';
 import {
   type CloudAuthEnv,
   type CloudProviderConfig,
@@ -10,7 +10,7 @@ import {
   readCloudSettings,
 } from './cloud-env.js';
 import { CompositeAuth } from './composite-auth.js';
-import type { AuthorizePolicy, CompositeAuthOptions, ProviderErrorHandler } from './composite-options.js';
+import type { AuthorizePolicy, CompositeAuthOptions } from './composite-options.js';
 import { isAuthProvider, isRBACProvider } from './guards.js';
 import { invalidArg } from './invalid-arg.js';
 import { SimpleAuth } from './simple-auth.js';
@@ -23,14 +23,14 @@ export interface CreateCloudAuthOptions {
   /** The app's own auth (`server.auth` before wiring), asked last. `null`/`undefined`: none. */
   userAuth?: IMastraAuthProvider | null;
   /**
-   * Builds the Cloud provider when `MASTRA_CLOUD_API_URL` is set. Required for now: the built-in
-   * default (`MastraCloudAuthProvider`) is not wired yet.
+   * Builds the Cloud provider when `MASTRA_CLOUD_API_URL` is set. Default: the built-in
+   * `MastraCloudAuthProvider` (`createMastraCloudAuthProvider`); replace it only to wrap or stub it.
    */
   cloudProviderFactory?: CloudProviderFactory;
   /** Extra options for the Cloud provider (`kv`, `cache`, `cookies`, `client`, ...), merged into its config. */
   cloudOptions?: Record<string, unknown>;
   /** See `CompositeAuthOptions.onError`. */
-  onError?: ProviderErrorHandler;
+  onError?: ErrorHandler;
   /** See `CompositeAuthOptions.authorizePolicy`; default `'authenticator'`. */
   authorizePolicy?: AuthorizePolicy;
   /** The Cloud wire profile; overrides `MASTRA_CLOUD_WIRE` (default `v1`). */
@@ -68,11 +68,11 @@ const RESERVED_CLOUD_OPTIONS = ['projectId', 'cloudBaseUrl', 'callbackUrl', 'ses
  * @param options - See {@link CreateCloudAuthOptions}.
  * @returns Always a `CompositeAuth`.
  * @throws ConfigError `PROJECT_ID` (Cloud on without it), `MASTRA_CLOUD_API_URL` /
- *   `MASTRA_CLOUD_CALLBACK_URL` (not an http(s) URL), `cloudProviderFactory` (Cloud on, no factory).
+ *   `MASTRA_CLOUD_CALLBACK_URL` (not an http(s) URL), `SESSION_SECRET` (Cloud on, missing or short).
  * @throws TypeError (`ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`) for a bad `env` or option.
  * @example
  * ```ts
- * export default { fetch: (req, env) => handle(req, createCloudAuth(env, { userAuth: appAuth, cloudProviderFactory })) };
+ * export default { fetch: (req, env) => handle(req, createCloudAuth(env, { userAuth: appAuth })) };
  * ```
  * @see CONTRACT.md section 5
  */

@@ -13,7 +13,7 @@ export {
   type CloudProviderFactory,
 } from './cloud-env.js';
 export { CompositeAuth } from './composite-auth.js';
-export type { AuthorizePolicy, CompositeAuthOptions, ProviderErrorHandler } from './composite-options.js';
+export type { AuthorizePolicy, CompositeAuthOptions } from './composite-options.js';
 export { type CreateCloudAuthOptions, createCloudAuth, type ServiceUser } from './create-cloud-auth.js';
 export {
   createGatewayIdentityAuth,

@@ -7,9 +7,8 @@
  */
 import { base64url } from 'jose';
 import { sha256 } from '../crypto/constant-time.js';
-import { LruMap } from '../kv-session/lru.js';
-import { serializeCookie } from '../provider/cookies.js';
-import { Sealer } from '../provider/seal.js';
+import { LruMap } from '../kv-session/internal.js';
+import { Sealer, serializeCookie } from '../provider/internal.js';
 import { TOKEN_COOKIE } from './token-candidates.js';
 
 /** Lifetime of a sign-in cookie (core's SimpleAuth uses the same day). */

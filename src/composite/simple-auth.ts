@@ -14,20 +14,16 @@ import type {
   MastraAuthRequest,
 } from '../mastra/interfaces.js';
 import { getRequestHeader } from '../mastra/request.js';
+import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
 import * as permissions from '../policy/permissions.js';
 import { rolesOf } from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
 import { ServiceSessions } from './service-session.js';
-import {
-  DEFAULT_TOKEN_HEADERS,
-  MAX_TOKEN_LENGTH,
-  TOKEN_COOKIE,
-  tokenCandidates,
-} from './token-candidates.js';
+import { DEFAULT_TOKEN_HEADERS, TOKEN_COOKIE, tokenCandidates } from './token-candidates.js';
 
 /** Options of {@link SimpleAuth}. */
 export interface SimpleAuthOptions<U extends object> {
-  /** Token -> user. Own keys only; every token non-empty (at most 8192 characters); every user an object. */
+  /** Token -> user. Own keys only; every token non-empty (at most `MAX_TOKEN_LENGTH`, 4096 characters); every user an object. */
   tokens: Record<string, U>;
   /** Extra header names read after `Authorization` and `X-Playground-Access` (a `Bearer ` prefix is removed). */
   headers?: string | string[];
@@ -104,7 +100,7 @@ export class SimpleAuth<U extends object = { id: string }>
       if (token === '' || token.length > MAX_TOKEN_LENGTH) {
         throw invalidArg(
           'ERR_INVALID_ARG_VALUE',
-          `"options.tokens" entry ${index}: a token must be 1 to 8192 characters`,
+          `"options.tokens" entry ${index}: a token must be 1 to ${MAX_TOKEN_LENGTH} characters`,
         );
       }
       const user: unknown = Reflect.get(tokens, token);

@@ -6,15 +6,13 @@
  */
 import { parseCookie } from 'cookie';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
+import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
 
 /** The cookie SimpleAuth reads (the one Mastra's Studio sets for token sign-in). */
 export const TOKEN_COOKIE = 'mastra-token';
 
 /** Headers always read, before any extra ones. */
 export const DEFAULT_TOKEN_HEADERS: readonly string[] = ['Authorization', 'X-Playground-Access'];
-
-/** Longer values are never tokens (and are not hashed). */
-export const MAX_TOKEN_LENGTH = 8192;
 
 const BEARER = /^bearer\s+/i;
 

@@ -9,8 +9,17 @@
  */
 export { EdgeAuthError, type ErrorFamily } from './base.js';
 export { CloudApiError, type CloudErrorInit } from './cloud-api-error.js';
+export {
+  CLOUD_ERROR_CODES,
+  type CloudErrorCode,
+  ERROR_CODES,
+  type ErrorCode,
+  INVALID_REQUEST_CODES,
+  type InvalidRequestCode,
+} from './codes.js';
 export { ConfigError } from './config-error.js';
 export { isRejection, isUnavailable } from './guards.js';
-export { type InvalidRequestCode, InvalidRequestError } from './invalid-request-error.js';
+export { InvalidRequestError } from './invalid-request-error.js';
 export { RateLimitedError } from './rate-limited-error.js';
+export type { ErrorHandler, ErrorReport, ErrorSource, RunnerFailureCode } from './report.js';
 export { StorageUnavailableError } from './storage-unavailable-error.js';

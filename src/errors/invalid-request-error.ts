@@ -1,14 +1,5 @@
 import { EdgeAuthError } from './base.js';
-
-/** Stable reasons a request's own input is refused. */
-export type InvalidRequestCode =
-  | 'invalid_request'
-  | 'invalid_state'
-  | 'invalid_cookie'
-  | 'invalid_redirect'
-  | 'invalid_authorization'
-  | 'method_not_allowed'
-  | 'cross_site_request';
+import type { InvalidRequestCode } from './codes.js';
 
 /**
  * The caller's input is bad (malformed header, cookie, callback parameter, state).

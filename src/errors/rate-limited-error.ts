@@ -9,7 +9,7 @@ export class RateLimitedError extends EdgeAuthError {
   override readonly name = 'RateLimitedError';
   readonly family = 'unavailable' as const;
   readonly status = 429;
-  readonly code = 'rate_limited';
+  readonly code = 'rate_limited' as const;
   /** Seconds to wait before trying again (at least 1). */
   readonly retryAfter: number;
 

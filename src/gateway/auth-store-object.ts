@@ -1,4 +1,4 @@
-import { KEY_PREFIXES } from '../kv-session/index.js';
+import { KEY_PREFIXES } from '../kv-session/internal.js';
 
 /** What the object uses of `ctx.storage` (a Durable Object's transactional storage). */
 interface ObjectStorage {

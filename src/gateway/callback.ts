@@ -1,12 +1,9 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { MAX_CODE_LENGTH, MAX_STATE_LENGTH } from '../policy/limits.js';
 import type { RouteContext } from './context.js';
 import { notFoundResponse } from './error-response.js';
-import { MAX_STATE_LENGTH } from './login.js';
 import { singleParam } from './query.js';
 import { redirectResponse } from './responses.js';
-
-/** Longest `code` accepted from the callback query. */
-const MAX_CODE_LENGTH = 2048;
 
 /**
  * `GET /auth/callback?code=&state=`: checks the parameters (each exactly once, bounded), lets the

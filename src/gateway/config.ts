@@ -1,13 +1,13 @@
 import { type CloudWire, readWireSetting } from '../cloud-fetch/index.js';
 import { ConfigError } from '../errors/index.js';
-import { parseHttpUrl } from '../http/url.js';
 import {
   asKVStore,
   type DurableObjectStores,
   durableObjectStores,
   type KVStore,
 } from '../kv-session/index.js';
-import { assertSessionSecret } from '../provider/index.js';
+import { checkHttpUrlSetting, readCloudEnv, readSetting } from '../policy/env.js';
+import { assertSessionSecret } from '../policy/session-secret.js';
 import { type PublicPathRule, parsePublicPaths } from './public-paths.js';
 import { parseResilience, type ResilienceConfig } from './resilience.js';
 import { parseRoutePermissions, type RoutePermissionRule } from './route-permissions.js';
@@ -91,7 +91,8 @@ export function parseConfig(env: object): ConfigResult {
       return parse();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      problems.push(error);
+      // SESSION_SECRET is read by two checks; one problem per setting is enough.
+      if (!problems.some((problem) => problem.setting === error.setting)) problems.push(error);
       return undefined;
     }
   };
@@ -107,15 +108,15 @@ export function parseConfig(env: object): ConfigResult {
   const runner = attempt(() => parseRunnerLimits(env));
   const identity = attempt(() =>
     parseIdentitySettings(
-      readString(env, 'IDENTITY_SIGNING_KEY'),
-      readString(env, 'IDENTITY_AUDIENCE'),
+      readSetting(env, 'IDENTITY_SIGNING_KEY'),
+      readSetting(env, 'IDENTITY_AUDIENCE'),
       upstream?.kind === 'url' ? upstream.origin : undefined,
       sessionSecret,
     ),
   );
   const publicOrigin = attempt(() =>
     parsePublicOrigin(
-      readString(env, 'PUBLIC_ORIGIN'),
+      readSetting(env, 'PUBLIC_ORIGIN'),
       cloud?.callbackUrl,
       cloud !== undefined || identity !== undefined,
       cookieSecure === false,
@@ -124,7 +125,7 @@ export function parseConfig(env: object): ConfigResult {
   const forwardCredentials = attempt(() =>
     parseBoolean('FORWARD_CREDENTIALS', read(env, 'FORWARD_CREDENTIALS'), false),
   );
-  const corsOrigins = attempt(() => parseCorsOrigins(readString(env, 'CORS_ORIGINS')));
+  const corsOrigins = attempt(() => parseCorsOrigins(readSetting(env, 'CORS_ORIGINS')));
   const durableObject = attempt(() => parseDurableObject(env));
   const resilience = attempt(() => parseResilience(env));
   if (
@@ -166,28 +167,15 @@ function read(env: object, name: string): unknown {
   return Reflect.get(env, name);
 }
 
-function readString(env: object, name: string): string | undefined {
-  const value = read(env, name);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ConfigError(name, `${name} must be a string`);
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 function parseCloud(env: object): CloudSettings | undefined {
-  const raw = readString(env, 'MASTRA_CLOUD_API_URL');
-  if (raw === undefined) return undefined;
-  const baseUrl = checkedHttpUrl('MASTRA_CLOUD_API_URL', raw, { originOnly: false });
-  const projectId = readString(env, 'PROJECT_ID');
-  if (projectId === undefined) {
-    throw new ConfigError('PROJECT_ID', 'PROJECT_ID is required when MASTRA_CLOUD_API_URL is set');
-  }
-  const callbackRaw = readString(env, 'MASTRA_CLOUD_CALLBACK_URL');
-  const callbackUrl =
-    callbackRaw === undefined
-      ? undefined
-      : checkedHttpUrl('MASTRA_CLOUD_CALLBACK_URL', callbackRaw, { originOnly: false });
-  return { projectId, baseUrl: baseUrl.replace(/\/+$/, ''), callbackUrl, wire: readWireSetting(env) };
+  const cloud = readCloudEnv(env).cloud;
+  if (cloud === undefined) return undefined;
+  return {
+    projectId: cloud.projectId,
+    baseUrl: cloud.cloudBaseUrl,
+    callbackUrl: cloud.callbackUrl,
+    wire: readWireSetting(env),
+  };
 }
 
 function parseUpstream(env: object): Upstream {
@@ -196,24 +184,11 @@ function parseUpstream(env: object): Upstream {
     if (isUpstreamFetcher(binding)) return { kind: 'binding', fetcher: binding };
     throw new ConfigError('UPSTREAM', 'UPSTREAM must be a service binding');
   }
-  const raw = readString(env, 'UPSTREAM_URL');
+  const raw = readSetting(env, 'UPSTREAM_URL');
   if (raw === undefined) {
     throw new ConfigError('UPSTREAM_URL', 'UPSTREAM_URL (or a service binding UPSTREAM) is required');
   }
-  return { kind: 'url', origin: checkedHttpUrl('UPSTREAM_URL', raw, { originOnly: true }) };
-}
-
-function checkedHttpUrl(setting: string, raw: string, options: { originOnly: boolean }): string {
-  const url = parseHttpUrl(raw);
-  if (url === null) throw new ConfigError(setting, `${setting} must be an absolute http(s) URL`);
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new ConfigError(setting, `${setting} must not contain credentials, a query or a fragment`);
-  }
-  if (options.originOnly) {
-    if (url.pathname !== '/') throw new ConfigError(setting, `${setting} must be an origin (no path)`);
-    return url.origin;
-  }
-  return url.href;
+  return { kind: 'url', origin: checkHttpUrlSetting('UPSTREAM_URL', raw, { originOnly: true }) };
 }
 
 function parseBoolean(setting: string, value: unknown, fallback: boolean): boolean {
@@ -254,7 +229,7 @@ function parseDurableObject(env: object): GatewayConfig['durableObject'] {
       'AUTH_DO must be a Durable Object namespace binding (class AuthStoreObject)',
     );
   }
-  const raw = readString(env, 'AUTH_DO_SYNC_MS');
+  const raw = readSetting(env, 'AUTH_DO_SYNC_MS');
   const syncMs = raw === undefined ? 0 : Number(raw);
   if (!/^\d+$/.test(raw ?? '0') || !Number.isSafeInteger(syncMs) || syncMs > 60_000) {
     throw new ConfigError(

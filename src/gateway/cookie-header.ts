@@ -1,9 +1,8 @@
 import { InvalidRequestError } from '../errors/index.js';
+import { MAX_COOKIE_BYTES } from '../policy/limits.js';
 
 /** A whole `Cookie` header longer than this is refused (431) before anything looks inside. */
 export const MAX_COOKIE_HEADER_LENGTH = 16_384;
-/** One of the gateway's cookies longer than this is refused; a browser keeps at most 4096 bytes. */
-export const MAX_OWN_COOKIE_LENGTH = 4096;
 
 // RFC 6265 section 4.1.1 cookie-octet, optionally wrapped in double quotes.
 const COOKIE_VALUE =
@@ -33,12 +32,7 @@ export function readOwnCookies(header: string | null, names: readonly string[]):
       throw new InvalidRequestError('invalid_cookie', 'A session cookie was sent more than once.');
     }
     const value = eq === -1 ? undefined : pair.slice(eq + 1).trim();
-    if (
-      value === undefined ||
-      value === '' ||
-      value.length > MAX_OWN_COOKIE_LENGTH ||
-      !COOKIE_VALUE.test(value)
-    ) {
+    if (value === undefined || value === '' || value.length > MAX_COOKIE_BYTES || !COOKIE_VALUE.test(value)) {
       throw new InvalidRequestError('invalid_cookie', 'A session cookie is malformed.');
     }
     found.set(name, value.startsWith('"') ? value.slice(1, -1) : value);

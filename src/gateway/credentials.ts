@@ -1,11 +1,10 @@
 import { InvalidRequestError } from '../errors/index.js';
 import { isBearerToken, parseAuthorizationHeader } from '../http/authorization.js';
+import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
 import { readOwnCookies } from './cookie-header.js';
 
 /** The longest `Authorization` header accepted (the scheme, one space and the token). */
 export const MAX_AUTHORIZATION_LENGTH = 4096 + 16;
-/** The longest bearer token accepted, from `Authorization` or `X-Playground-Access`. */
-export const MAX_TOKEN_LENGTH = 4096;
 
 /** The header Mastra's playground sends its service token in. */
 export const PLAYGROUND_HEADER = 'X-Playground-Access';

@@ -1,38 +1,24 @@
+import { base64url } from '../crypto/base64url.js';
+import { sha256 } from '../crypto/constant-time.js';
 import {
   CloudApiError,
   ConfigError,
   EdgeAuthError,
-  type ErrorFamily,
-  type InvalidRequestCode,
-  InvalidRequestError,
+  type ErrorCode,
+  type ErrorHandler,
+  type ErrorReport,
   RateLimitedError,
+  type RunnerFailureCode,
 } from '../errors/index.js';
+import { reportFields } from '../errors/report.js';
 import { withoutCredentialParams } from './credential-params.js';
 import { BACK, errorPage } from './error-pages.js';
 import { htmlResponse, prefersHtml } from './html.js';
 import { keyedId } from './observability.js';
 import { jsonResponse, redirectResponse } from './responses.js';
 
-/** What the gateway tells its `onError` hook: the detail the public body leaves out, never a token. */
-export interface ErrorReport {
-  readonly status: number;
-  /** The public `error` code that was answered. */
-  readonly code: string;
-  readonly family: ErrorFamily | 'internal';
-  /** Internal detail: the error's class, code and message (messages of this package carry no tokens). */
-  readonly reason: string;
-  readonly method: string;
-  readonly path: string;
-  /**
-   * A short id of the token, when one was involved: HMAC-SHA-256 keyed from `SESSION_SECRET` when
-   * the gateway has its key (then nobody holding a leaked token can find it in logs), else the
-   * first 16 base64url chars of SHA-256(token). Enough to correlate, useless to replay.
-   */
-  readonly tokenId?: string;
-}
-
-/** The deployer's hook for error detail; the default logs 5xx reports to the console. */
-export type OnError = (report: ErrorReport, error: unknown) => void;
+/** The gateway's hook: the package's one {@link ErrorHandler} (see `GatewayOptions.onError`). */
+export type OnError = ErrorHandler;
 
 /** The request an error arose from, and who to tell. */
 export interface ErrorContext {
@@ -236,48 +222,53 @@ export function isNavigation(request: Request): boolean {
 
 function mapError(error: unknown, context: ErrorContext): Mapped {
   if (!(error instanceof EdgeAuthError)) return internal();
-  if (error instanceof RateLimitedError) {
-    return {
-      status: 429,
-      code: 'rate_limited',
-      message: 'Too many requests. Retry later.',
-      headers: { 'Retry-After': String(Math.min(error.retryAfter, MAX_RETRY_AFTER_SECONDS)) },
-    };
-  }
-  const family: ErrorFamily = error.family;
-  switch (family) {
-    case 'unavailable':
+  const code: ErrorCode = error.code;
+  const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
+  switch (code) {
+    case 'rate_limited':
+      return {
+        status: 429,
+        code: 'rate_limited',
+        message: 'Too many requests. Retry later.',
+        headers: {
+          'Retry-After': String(
+            Math.min(error instanceof RateLimitedError ? error.retryAfter : 1, MAX_RETRY_AFTER_SECONDS),
+          ),
+        },
+      };
+    case 'timeout':
+    case 'network_error':
+    case 'bad_response':
+    case 'redirect':
+    case 'circuit_open':
+    case 'cloud_unavailable':
+    case 'storage_unavailable':
       return {
         status: 503,
         code: 'temporarily_unavailable',
         message: 'Sign-in is temporarily unavailable. Retry later.',
         headers: { 'Retry-After': String(retryAfter(error)) },
       };
-    case 'misconfigured':
-      if (error instanceof ConfigError) {
-        return {
-          status: 500,
-          code: 'misconfigured',
-          message: `The gateway is misconfigured: check ${error.setting}.`,
-          headers: {},
-        };
-      }
+    case 'invalid_config':
+      return {
+        status: 500,
+        code: 'misconfigured',
+        message:
+          error instanceof ConfigError
+            ? `The gateway is misconfigured: check ${error.setting}.`
+            : 'The gateway is misconfigured.',
+        headers: {},
+      };
+    case 'invalid_project':
       return { status: 500, code: 'misconfigured', message: 'The gateway is misconfigured.', headers: {} };
-    case 'rejected':
-      if (error instanceof InvalidRequestError) return mapInvalidRequest(error, context);
-      if (error instanceof CloudApiError) return unauthorized('invalid_token');
-      return error.status >= 400 && error.status < 500
-        ? { status: error.status, code: 'rejected', message: 'The request was refused.', headers: {} }
-        : unauthorized('invalid_token');
-    default:
-      return assertNever(family);
-  }
-}
-
-function mapInvalidRequest(error: InvalidRequestError, context: ErrorContext): Mapped {
-  const code: InvalidRequestCode = error.code;
-  const plain = (status: number): Mapped => ({ status, code, message: error.message, headers: {} });
-  switch (code) {
+    case 'invalid_token':
+    case 'token_expired':
+    case 'token_revoked':
+    case 'invalid_grant':
+    case 'cloud_rejected':
+      return unauthorized('invalid_token');
+    case 'not_implemented':
+      return { status: 501, code, message: 'Not implemented.', headers: {} };
     case 'invalid_request':
     case 'invalid_state':
     case 'invalid_redirect':
@@ -325,11 +316,15 @@ async function report(error: unknown, mapped: Mapped, context: ErrorContext): Pr
   if (hook === undefined && mapped.status < 500) return;
   const tokenId =
     context.token === undefined ? undefined : await tokenIdOf(context.token, context.tokenIdKey);
+  const fields = reportFields(error);
   const entry: ErrorReport = {
+    source: 'gateway',
+    operation: 'answer',
+    ...fields,
+    code: fields.code === 'internal_error' ? (runnerFailure(mapped.code) ?? fields.code) : fields.code,
+    // An error that may come from another auth provider: its message is not logged.
+    reason: context.fromProviders === true ? describeProviderError(error) : fields.reason,
     status: mapped.status,
-    code: mapped.code,
-    family: error instanceof EdgeAuthError ? error.family : 'internal',
-    reason: context.fromProviders === true ? describeProviderError(error) : describeError(error),
     method: context.request.method,
     path: new URL(context.request.url).pathname,
     ...(tokenId === undefined ? {} : { tokenId }),
@@ -392,10 +387,17 @@ async function tokenIdOf(token: string, key: Promise<CryptoKey> | undefined): Pr
  * @returns the id
  */
 export async function hashTokenId(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-  let binary = '';
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '').slice(0, 16);
+  return base64url(await sha256(token)).slice(0, 16);
+}
+
+const RUNNER_FAILURES: readonly RunnerFailureCode[] = [
+  'bad_gateway',
+  'gateway_timeout',
+  'stream_interrupted',
+];
+
+function runnerFailure(code: string): RunnerFailureCode | undefined {
+  return RUNNER_FAILURES.find((candidate) => candidate === code);
 }
 
 // Compile-time exhaustiveness; at run time an unknown case is an undeclared error: 500.

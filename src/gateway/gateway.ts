@@ -1,13 +1,8 @@
 import type { CloudWire } from '../cloud-fetch/index.js';
-import type { ProviderErrorHandler } from '../composite/index.js';
+import type { ErrorHandler } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import type {
-  ProviderErrorHandler as CloudErrorHandler,
-  ProviderCacheOptions,
-  RoleMapping,
-} from '../provider/index.js';
-import type { OnError } from './error-response.js';
+import type { ProviderCacheOptions, RoleMapping } from '../provider/index.js';
 import {
   checkRoutePermissions,
   parseRoutePermissions,
@@ -25,12 +20,14 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** The app's own auth, asked after service tokens and Cloud user auth. */
   userAuth?: IMastraAuthProvider;
-  /** Detail of every error answered (public bodies stay vague); default: 5xx to `console.error`. */
-  onError?: OnError;
-  /** Provider errors the composite survived; default `console.warn` (no tokens). */
-  onProviderError?: ProviderErrorHandler;
-  /** Failures the Cloud provider absorbed (KV down, a logout Cloud did not hear); default `console.warn`. */
-  onCloudError?: CloudErrorHandler;
+  /**
+   * One hook for every `ErrorReport`: each error answered (`source: 'gateway'`, with the status,
+   * method, path and a hashed token id; public bodies stay vague) and each failure absorbed on
+   * the way (`composite`: a provider threw while another answered; `provider`: a logout Cloud did
+   * not hear about; `storage`: a KV call failed). Default: answered 5xx to `console.error`,
+   * absorbed failures to `console.warn`, as one JSON line each (no tokens).
+   */
+  onError?: ErrorHandler;
   /**
    * Verify-cache tuning for the Cloud provider (TTLs, L1 size). `'off'` asks Cloud on every
    * request, with no L1, no KV tier and no negative caching, as the published
@@ -105,8 +102,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const load = stateCache({
     fetch: options.fetch,
     userAuth: options.userAuth,
-    onProviderError: options.onProviderError,
-    onCloudError: options.onCloudError,
+    onError: options.onError,
     cloudCache: options.cloudCache,
     wire: options.wire,
     roleMapping: options.roleMapping,

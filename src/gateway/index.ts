@@ -6,17 +6,8 @@
  * @see DESIGN.md "The gateway", "Failure semantics"
  * @module
  */
-
 export { IDENTITY_HEADER } from '../crypto/identity-assertion.js';
 export { AuthStoreObject } from './auth-store-object.js';
-export {
-  type CloudSettings,
-  type ConfigResult,
-  type GatewayConfig,
-  parseConfig,
-  type Upstream,
-} from './config.js';
-export { type ErrorReport, hashTokenId, type OnError } from './error-response.js';
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export { decodeUserHeader, type ForwardedUser, USER_HEADER, USER_ID_HEADER } from './identity.js';
 export { AUTH_ROUTES } from './routes.js';

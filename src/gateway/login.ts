@@ -1,14 +1,13 @@
 import { InvalidRequestError } from '../errors/index.js';
-import { MAX_RETURN_TO_LENGTH } from '../provider/index.js';
+import { MAX_STATE_LENGTH } from '../policy/limits.js';
+import { newStateId } from '../policy/login-state.js';
+import { MAX_RETURN_TO_LENGTH } from '../policy/return-to.js';
 import type { RouteContext } from './context.js';
 import { notFoundResponse } from './error-response.js';
 import { requirePublicOrigin } from './public-origin.js';
 import { singleParam } from './query.js';
 import { redirectResponse } from './responses.js';
 import { requireReturnTo } from './return-to.js';
-
-/** Longest `state` the provider accepts; a long, heavily escaped `returnTo` could exceed it. */
-export const MAX_STATE_LENGTH = 2048;
 
 /** The callback path the gateway serves (the default `MASTRA_CLOUD_CALLBACK_URL` is this on the request's origin). */
 export const CALLBACK_PATH = '/auth/callback';
@@ -35,16 +34,10 @@ export async function login(context: RouteContext): Promise<Response> {
   // Never the request's Host: a forged one would steer the code to another site.
   const redirectUri =
     config.cloud?.callbackUrl ?? `${requirePublicOrigin(config, context.url)}${CALLBACK_PATH}`;
-  const state = `${randomStateId()}|${encodeURIComponent(returnTo)}`;
+  const state = `${newStateId()}|${encodeURIComponent(returnTo)}`;
   if (state.length > MAX_STATE_LENGTH) {
     throw new InvalidRequestError('invalid_redirect', 'returnTo is too long.');
   }
   const location = await cloud.getLoginUrl(redirectUri, state);
   return redirectResponse(location, cloud.getLoginCookies(redirectUri, state) ?? []);
-}
-
-function randomStateId(): string {
-  let binary = '';
-  for (const byte of crypto.getRandomValues(new Uint8Array(32))) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

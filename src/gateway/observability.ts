@@ -6,7 +6,7 @@
  * @module
  */
 import type { AuthRequestContext } from '../http/request-context.js';
-import { LruMap } from '../kv-session/lru.js';
+import { LruMap } from '../kv-session/internal.js';
 
 /** Derives the HMAC key for log ids from the session secret (domain-separated from cookie sealing). */
 export async function deriveLogKey(sessionSecret: string): Promise<CryptoKey> {

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/index.js';
-import { isSafeReturnTo } from '../provider/index.js';
+import { isSafeReturnTo } from '../policy/return-to.js';
 
 /**
  * Checks a `returnTo` query value: unlike the provider's silent fallback, the gateway refuses

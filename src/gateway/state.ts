@@ -1,20 +1,13 @@
 import type { CloudWire } from '../cloud-fetch/index.js';
-import { type CompositeAuth, createCloudAuth, type ProviderErrorHandler } from '../composite/index.js';
-import { ConfigError } from '../errors/index.js';
+import { type CompositeAuth, createCloudAuth } from '../composite/index.js';
+import { ConfigError, type ErrorHandler, type ErrorReport } from '../errors/index.js';
 import type { AuthStores } from '../kv-session/index.js';
-import { LruMap } from '../kv-session/lru.js';
+import { LruMap } from '../kv-session/internal.js';
 import type { IMastraAuthProvider } from '../mastra/index.js';
-import {
-  type ProviderErrorHandler as CloudErrorHandler,
-  cookieName,
-  DEV_COOKIE_NAMES,
-  MastraCloudAuthProvider,
-  type ProviderCacheOptions,
-  type RoleMapping,
-  SECURE_COOKIE_NAMES,
-} from '../provider/index.js';
+import { cookieName, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
+import { MastraCloudAuthProvider, type ProviderCacheOptions, type RoleMapping } from '../provider/index.js';
 import { type GatewayConfig, parseConfig } from './config.js';
-import { describeError, describeProviderError } from './error-response.js';
+import { describeProviderError } from './error-response.js';
 import { IdentitySigner } from './identity-signer.js';
 import { deriveLogKey, FailureCounters } from './observability.js';
 import type { RoutePermissionRule } from './route-permissions.js';
@@ -60,10 +53,8 @@ export interface StateOptions {
   readonly fetch?: typeof fetch | undefined;
   /** The app's own auth, asked after service tokens and Cloud. */
   readonly userAuth?: IMastraAuthProvider | undefined;
-  /** Errors the composite survived (a provider threw, another answered). */
-  readonly onProviderError?: ProviderErrorHandler | undefined;
-  /** Failures the Cloud provider absorbed (KV errors, a logout Cloud did not hear about). */
-  readonly onCloudError?: CloudErrorHandler | undefined;
+  /** Failures absorbed on the way (composite, Cloud provider, storage); default `console.warn`. */
+  readonly onError?: ErrorHandler | undefined;
   /** Verify-cache tuning, or `'off'` (see `GatewayOptions.cloudCache`). */
   readonly cloudCache?: ProviderCacheOptions | 'off' | undefined;
   /** The Cloud wire profile; default `MASTRA_CLOUD_WIRE` (see `GatewayOptions.wire`). */
@@ -133,11 +124,11 @@ export function buildState(env: object, options: StateOptions): StateResult {
           unknownTokenBudget: config.resilience.unknownTokenBudget ?? false,
           cookies: { secure: config.cookieSecure },
           ...(options.fetch !== undefined && { fetch: options.fetch }),
-          onError: options.onCloudError ?? logCloudError,
+          onError: options.onError ?? logAbsorbed,
         });
         return cloud;
       },
-      onError: options.onProviderError ?? logProviderError,
+      onError: options.onError ?? logAbsorbed,
       // The gateway's logout calls the session methods whatever the providers.
       hideMissing: false,
       ...(options.userAuth !== undefined && { userAuth: options.userAuth }),
@@ -205,24 +196,8 @@ function cacheSettings(
   };
 }
 
-function logProviderError(error: unknown, providerName: string, operation: string): void {
-  console.warn(
-    JSON.stringify({
-      gateway: 'provider_error',
-      provider: providerName,
-      operation,
-      reason: describeProviderError(error),
-    }),
-  );
+/** The default for absorbed failures: one JSON line, no tokens (a foreign provider's message is left out). */
+function logAbsorbed(report: ErrorReport, error: unknown): void {
+  const reason = report.source === 'composite' ? describeProviderError(error) : report.reason;
+  console.warn(JSON.stringify({ gateway: 'absorbed_error', ...report, reason }));
 }
-
-const logCloudError: CloudErrorHandler = (error, context) => {
-  console.warn(
-    JSON.stringify({
-      gateway: 'cloud_provider_error',
-      operation: context.operation,
-      // Our own provider's failures (Cloud, KV): their messages carry no tokens.
-      reason: describeError(error),
-    }),
-  );
-};

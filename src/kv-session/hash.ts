@@ -1,3 +1,5 @@
+import { base64url } from '../crypto/base64url.js';
+
 const encoder = new TextEncoder();
 
 /** Shape of a {@link hashToken} result: 43 base64url characters (256 bits, no padding). */
@@ -27,10 +29,4 @@ export async function hashToken(token: string): Promise<string> {
 /** True when `value` has the shape of a {@link hashToken} result. */
 export function isTokenHash(value: unknown): value is string {
   return typeof value === 'string' && TOKEN_HASH_PATTERN.test(value);
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

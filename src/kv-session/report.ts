@@ -1,3 +1,4 @@
+import { type ErrorHandler, reportError } from '../errors/report.js';
 import type { RecordKind } from './keys.js';
 
 /** What was being done when storage failed: a KV call, or decoding a value read back. */
@@ -9,22 +10,14 @@ export interface StorageErrorContext {
   record: RecordKind;
 }
 
-/**
- * Receives storage failures this room absorbed (a KV call that threw, a corrupt entry). Use it to
- * log or count them; it must not throw (if it does, the error is ignored).
- */
-export type StorageErrorHandler = (error: unknown, context: StorageErrorContext) => void;
+/** The storage rooms' hook: the package's one {@link ErrorHandler} (reports with `source: 'storage'`). */
+export type StorageErrorHandler = ErrorHandler;
 
-/** Calls `handler` and swallows anything it throws: reporting must never fail a request. */
+/** Reports a storage failure (never throws: reporting must never fail a request). */
 export function report(
-  handler: StorageErrorHandler | undefined,
+  handler: ErrorHandler | undefined,
   error: unknown,
   context: StorageErrorContext,
 ): void {
-  if (!handler) return;
-  try {
-    handler(error, context);
-  } catch {
-    // A broken reporter must not turn an absorbed failure into a request failure.
-  }
+  reportError(handler, error, { source: 'storage', operation: context.op, record: context.record });
 }

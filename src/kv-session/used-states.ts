@@ -25,11 +25,10 @@ const DEFAULT_MAX_ENTRIES = 10_000;
 
 /**
  * The per-isolate ledger. A claim is recorded synchronously, before any await, so two callbacks
- * racing in one isolate cannot both claim a state. It cannot see other isolates. A KV tier would
- * narrow that gap but not close it: KV is eventually consistent (a mark written in one location
- * is read elsewhere only after up to about 60 s), so a replay in another location within that
- * window would still pass. The backstop in every case is Cloud: authorization codes are
- * single-use, even when a redemption fails, so a replayed callback cannot redeem its code twice.
+ * racing in one isolate cannot both claim a state. It cannot see other isolates: with KV, the
+ * provider puts {@link KvUsedStateLedger} in front of it for those. The backstop in every case is
+ * Cloud: authorization codes are single-use, even when a redemption fails, so a replayed callback
+ * cannot redeem its code twice.
  */
 export class MemoryUsedStateLedger implements UsedStateLedger {
   readonly #used: LruMap<string, number>;

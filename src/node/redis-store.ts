@@ -11,7 +11,6 @@
 import { StorageUnavailableError } from '../errors/index.js';
 import {
   type AuthStores,
-  KEY_PREFIXES,
   type KVPutOptions,
   type KVStore,
   type RevocationEvent,
@@ -19,6 +18,7 @@ import {
   type StoreCapabilities,
   strongCapabilities,
 } from '../kv-session/index.js';
+import { KEY_PREFIXES } from '../kv-session/internal.js';
 
 /** A Redis connection for commands (an ioredis `Redis` satisfies it). */
 export interface RedisCommandClient {

@@ -1,8 +1,8 @@
 import type { CloudUser } from '../cloud-fetch/index.js';
 import { isRejection } from '../errors/index.js';
 import type { HeaderSource } from '../mastra/request.js';
+import { cookieName } from '../policy/cookie-names.js';
 import { type ProviderContext, verifyUser } from './context.js';
-import { cookieName } from './cookies.js';
 import { readProviderCredential } from './credentials.js';
 import { openSession, type SessionClaims } from './session-cookie.js';
 

@@ -1,20 +1,19 @@
 import type { CloudApi, CloudUser, CloudUserProfile } from '../cloud-fetch/index.js';
 import { RateLimitedError } from '../errors/index.js';
+import { reportError } from '../errors/report.js';
 import { type AuthRequestContext, requestContextOf } from '../http/request-context.js';
 import {
   type Clock,
-  DEFAULT_POSITIVE_TTL_MS,
   KvUsedStateLedger,
-  LruMap,
   MemoryUsedStateLedger,
   RevocationList,
   SessionStore,
-  type StorageErrorHandler,
   VerifyCache,
 } from '../kv-session/index.js';
+import { DEFAULT_POSITIVE_TTL_MS, LruMap } from '../kv-session/internal.js';
 import type { LoginFlowDeps } from './flow.js';
 import { Handoff } from './handoff.js';
-import type { ProviderErrorContext, ProviderErrorHandler, ResolvedProviderOptions } from './options.js';
+import type { ResolvedProviderOptions } from './options.js';
 import { decodeProfile, encodeProfile } from './profile-codec.js';
 import { parsePermissionList } from './rbac.js';
 import { Sealer } from './seal.js';
@@ -65,14 +64,15 @@ export interface ProviderContext {
   readonly unknownTokens: TokenBucket | undefined;
   /** Token hash -> until when it is charged to the budget already. */
   readonly charged: LruMap<string, number>;
-  report(error: unknown, context: ProviderErrorContext): void;
+  /** Reports a failure the provider absorbed (`source: 'provider'`); never throws. */
+  report(error: unknown, operation: 'destroySession' | 'login'): void;
 }
 
 /** Builds the shared state of one provider from its checked options. */
 export function createContext(o: ResolvedProviderOptions): ProviderContext {
-  const report = reporter(o.onError);
-  const onStorageError: StorageErrorHandler = (error, where) =>
-    report(error, { operation: 'storage', storage: { op: where.op, record: where.record } });
+  const report: ProviderContext['report'] = (error, operation) =>
+    reportError(o.onError, error, { source: 'provider', operation });
+  const onStorageError = o.onError;
   const cache = o.cache;
   const stores = o.stores;
   const revocations = new RevocationList({
@@ -249,15 +249,4 @@ export function isOwnLiveUser(ctx: ProviderContext, user: unknown): user is Clou
 export function withoutToken(user: CloudUser): CloudUserProfile {
   const { sessionToken: _token, ...profile } = user;
   return profile;
-}
-
-function reporter(onError: ProviderErrorHandler | undefined): ProviderContext['report'] {
-  return (error, context) => {
-    if (onError === undefined) return;
-    try {
-      onError(error, context);
-    } catch {
-      // A broken reporter must not turn an absorbed failure into a request failure.
-    }
-  };
 }

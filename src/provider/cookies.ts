@@ -1,25 +1,6 @@
 import { stringifySetCookie } from 'cookie';
-
-/** Which of the provider's two cookies. */
-export type CookieKind = 'session' | 'login';
-
-/** Cookie names in production: the `__Host-` prefix pins them to this origin, `Secure`, `Path=/`. */
-export const SECURE_COOKIE_NAMES = {
-  session: '__Host-mastra_session',
-  login: '__Host-mastra_login',
-} as const;
-
-/**
- * Cookie names in dev mode (`cookies.secure === false`, for `http://localhost` only): browsers
- * refuse `__Host-` cookies without `Secure`, and refuse `Secure` cookies over plain http.
- */
-export const DEV_COOKIE_NAMES = {
-  session: 'mastra_session',
-  login: 'mastra_login',
-} as const;
-
-/** Browsers keep at most 4096 bytes of name plus value; a larger cookie would be dropped silently. */
-export const MAX_COOKIE_BYTES = 4096;
+import { type CookieKind, DEV_COOKIE_NAMES, SECURE_COOKIE_NAMES } from '../policy/cookie-names.js';
+import { MAX_COOKIE_BYTES } from '../policy/limits.js';
 
 /** Browsers cap `Max-Age` at 400 days (RFC 6265bis); we refuse more rather than be silently cut. */
 const MAX_AGE_LIMIT_SECONDS = 400 * 24 * 3600;
@@ -94,16 +75,6 @@ export function serializeCookie<N extends string>(name: N, value: string, option
     // The value is already checked against cookie-octet: keep it byte for byte.
     { encode: (s) => s },
   );
-}
-
-/**
- * The name of one of the provider's cookies.
- *
- * @param kind - `session` or `login`
- * @param secure - `false` only in dev mode (plain http on localhost)
- */
-export function cookieName(kind: CookieKind, secure: boolean): string {
-  return secure ? SECURE_COOKIE_NAMES[kind] : DEV_COOKIE_NAMES[kind];
 }
 
 /**

@@ -1,9 +1,7 @@
 import { isBearerToken, parseAuthorizationHeader } from '../http/authorization.js';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
+import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
 import { readCookie } from './cookies.js';
-
-/** Longest bearer token accepted; Cloud tokens are far shorter. */
-export const MAX_BEARER_LENGTH = 4096;
 
 // `Bearer`, in any case, then one or more spaces (RFC 9110 section 11.4).
 const BEARER_PREFIX = /^bearer +/i;
@@ -63,7 +61,7 @@ function parseAuthorization(value: string): ProviderCredential {
 }
 
 function asBearer(token: string): ProviderCredential {
-  if (token.length === 0 || token.length > MAX_BEARER_LENGTH || !isBearerToken(token))
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !isBearerToken(token))
     return { kind: 'malformed' };
   return { kind: 'bearer', token };
 }

@@ -1,22 +1,21 @@
-import { base64url } from 'jose';
 import type { CloudApi, CloudExchangeParams, CloudExchangeResult } from '../cloud-fetch/index.js';
 import { constantTimeEqual, sha256 } from '../crypto/constant-time.js';
 import { CloudApiError, InvalidRequestError } from '../errors/index.js';
-import { hashToken, type UsedStateLedger } from '../kv-session/index.js';
-import { clearProviderCookie, cookieName, providerCookie, readCookie } from './cookies.js';
-import { createPkcePair, isValidCodeVerifier } from './pkce.js';
-import { safeReturnTo } from './return-to.js';
+import type { UsedStateLedger } from '../kv-session/index.js';
+import { hashToken } from '../kv-session/internal.js';
+import { cookieName } from '../policy/cookie-names.js';
+import { MAX_CODE_LENGTH, MAX_STATE_LENGTH } from '../policy/limits.js';
+import { newStateId, STATE_ID_PATTERN } from '../policy/login-state.js';
+import { isValidCodeVerifier } from '../policy/pkce.js';
+import { safeReturnTo } from '../policy/return-to.js';
+import { clearProviderCookie, providerCookie, readCookie } from './cookies.js';
+import { createPkcePair } from './pkce.js';
 import type { OpenedPayload, Sealer } from './seal.js';
 import { type SealedSession, sealSession } from './session-cookie.js';
 
 /** Lifetime of a login flow (and of its cookie): the user has this long to sign in at Cloud. */
 export const LOGIN_FLOW_TTL_SECONDS = 600;
 
-/** Longest `state` accepted (Mastra's is `<uuid>|<encoded path>`). */
-const MAX_STATE_LENGTH = 2048;
-/** The part of `state` bound to the flow cookie: a random id with at least 128 bits in practice. */
-const STATE_ID = /^[A-Za-z0-9_-]{16,128}$/;
-const MAX_CODE_LENGTH = 2048;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** What a login flow needs; none of it is per-request (concurrent logins share nothing). */
@@ -82,7 +81,7 @@ export interface CompletedLogin extends CloudExchangeResult {
  * @see RFC 7636; DESIGN.md "Sessions and cookies"
  */
 export async function beginLogin(deps: LoginFlowDeps, input: BeginLoginInput): Promise<BegunLogin> {
-  const state = input.state ?? randomStateId();
+  const state = input.state ?? newStateId();
   const stateId = stateIdOf(state);
   if (stateId === null) {
     throw new TypeError(
@@ -200,7 +199,7 @@ export function stateIdOf(state: string): string | null {
   if (state.length === 0 || state.length > MAX_STATE_LENGTH) return null;
   const bar = state.indexOf('|');
   const id = bar === -1 ? state : state.slice(0, bar);
-  if (!STATE_ID.test(id)) return null;
+  if (!STATE_ID_PATTERN.test(id)) return null;
   // What follows `|` travels in a URL and comes back: visible ASCII only.
   if (bar !== -1 && !/^[\x21-\x7e]*$/.test(state.slice(bar + 1))) return null;
   return id;
@@ -210,7 +209,7 @@ function splitFlowCookie(raw: string): { stateId: string; sealed: string } | nul
   const dot = raw.indexOf('.');
   if (dot === -1) return null;
   const stateId = raw.slice(0, dot);
-  return STATE_ID.test(stateId) ? { stateId, sealed: raw.slice(dot + 1) } : null;
+  return STATE_ID_PATTERN.test(stateId) ? { stateId, sealed: raw.slice(dot + 1) } : null;
 }
 
 /**
@@ -229,7 +228,7 @@ async function exchange(client: CloudApi, params: CloudExchangeParams): Promise<
         : 'Mastra Cloud refused the sign-in; sign in again';
     throw new CloudApiError(message, {
       status: error.status,
-      ...(error.code !== undefined && { code: error.code }),
+      ...(error.cloudCode !== undefined && { code: error.cloudCode }),
       ...(error.retryAfter !== undefined && { retryAfter: error.retryAfter }),
       cause: error,
     });
@@ -247,7 +246,7 @@ interface FlowClaims {
 function parseFlow(p: OpenedPayload | null): FlowClaims | null {
   if (p === null) return null;
   const { ver, st, rt, ru, exp } = p;
-  if (!isValidCodeVerifier(ver) || typeof st !== 'string' || !STATE_ID.test(st)) return null;
+  if (!isValidCodeVerifier(ver) || typeof st !== 'string' || !STATE_ID_PATTERN.test(st)) return null;
   if (
     typeof rt !== 'string' ||
     typeof ru !== 'string' ||
@@ -261,10 +260,6 @@ function parseFlow(p: OpenedPayload | null): FlowClaims | null {
 
 async function sameSecret(a: string, b: string): Promise<boolean> {
   return constantTimeEqual(await sha256(a), await sha256(b)) === 1;
-}
-
-function randomStateId(): string {
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /** Mastra's state is `<uuid>|<encodeURIComponent(path)>`: recover the path when no returnTo is given. */

@@ -1,4 +1,5 @@
-import { type Clock, LruMap } from '../kv-session/index.js';
+import type { Clock } from '../kv-session/index.js';
+import { LruMap } from '../kv-session/internal.js';
 
 /**
  * A bounded, take-once hand-over between an async method and the synchronous one a Mastra server

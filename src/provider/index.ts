@@ -1,60 +1,24 @@
 /**
  * `mastra-edge-auth/provider`: `MastraCloudAuthProvider` (Mastra Cloud user auth: Bearer tokens
  * and sealed session cookies verified through a cached Cloud verify, SSO with PKCE, sessions,
- * users, RBAC) and its pure building blocks (PKCE, sealing, cookies, return paths, permissions).
+ * users, RBAC). Its building blocks (PKCE, sealing, cookies, the login flow) are internal; the
+ * policy it shares with other rooms (return paths, cookie names, secret rule) is in `src/policy/`.
  *
  * @see CONTRACT.md sections 1 and 2; DESIGN.md "Sessions and cookies"
  * @module
  */
-
-export { KvUsedStateLedger, MemoryUsedStateLedger, type UsedStateLedger } from '../kv-session/index.js';
 export {
   DEFAULT_CLOUD_ROLE_MAPPING,
   type RoleMapping,
   resolvePermissionsFromMapping,
 } from '../policy/permissions.js';
 export { MastraRBACCloud, type MastraRBACCloudOptions } from './cloud-rbac.js';
-export {
-  type CookieKind,
-  type CookieOptions,
-  clearProviderCookie,
-  cookieName,
-  DEV_COOKIE_NAMES,
-  MAX_COOKIE_BYTES,
-  providerCookie,
-  readCookie,
-  SECURE_COOKIE_NAMES,
-  serializeCookie,
-} from './cookies.js';
 export { createMastraCloudAuthProvider, type MastraCloudProviderConfig } from './factory.js';
-export {
-  type BeginLoginInput,
-  type BegunLogin,
-  beginLogin,
-  type CompletedLogin,
-  type CompleteLoginInput,
-  completeLogin,
-  LOGIN_FLOW_TTL_SECONDS,
-  type LoginFlowDeps,
-} from './flow.js';
 export {
   DEFAULT_SESSION_MAX_AGE_SECONDS,
   type MastraCloudAuthProviderOptions,
   type ProviderCacheOptions,
-  type ProviderErrorContext,
-  type ProviderErrorHandler,
 } from './options.js';
-export { computeS256Challenge, createPkcePair, isValidCodeVerifier, type PkcePair } from './pkce.js';
 export { MastraCloudAuthProvider } from './provider.js';
-export {
-  hasAllPermissions,
-  hasAnyPermission,
-  hasPermission,
-  matchesPermission,
-  permissionMatches,
-  rolesOf,
-} from './rbac.js';
-export { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from './return-to.js';
-export { assertSessionSecret, MIN_SESSION_SECRET_BYTES, Sealer, type SealPurpose } from './seal.js';
 export type { EndSessionOptions, RevocationOutcome } from './session.js';
 export type { CloudCallbackResult } from './sso.js';

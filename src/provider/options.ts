@@ -5,6 +5,7 @@ import {
   isCloudApi,
   MastraCloudClient,
 } from '../cloud-fetch/index.js';
+import type { ErrorHandler } from '../errors/index.js';
 import {
   type AuthStores,
   asKVStore,
@@ -18,23 +19,7 @@ import {
   withKvDeadlines,
 } from '../kv-session/index.js';
 import type { PathRule } from '../mastra/interfaces.js';
-import { assertSessionSecret } from './seal.js';
-
-/** Where a failure the provider absorbed happened (never carries a token or a value). */
-export interface ProviderErrorContext {
-  /**
-   * - `storage`: a KV call failed or held garbage (the request went on without it);
-   * - `destroySession`: logout could not tell Cloud, or could not store the revocation mark in KV
-   *   (the session is still revoked in this isolate and its cookie cleared);
-   * - `login`: a session record could not be stored after sign-in (the sign-in still succeeded).
-   */
-  operation: 'storage' | 'destroySession' | 'login';
-  /** For `storage`: the KV operation and record kind. */
-  storage?: { op: string; record: string };
-}
-
-/** Receives failures the provider absorbed instead of failing a request. Must not throw. */
-export type ProviderErrorHandler = (error: unknown, context: ProviderErrorContext) => void;
+import { assertSessionSecret } from '../policy/session-secret.js';
 
 /** Verify-cache tuning (milliseconds). Defaults are kv-session's. */
 export interface ProviderCacheOptions {
@@ -115,7 +100,14 @@ export interface MastraCloudAuthProviderOptions {
   /** Sliding lifetime of the session cookie, in seconds; never past Cloud's session expiry. Default 86 400. */
   sessionMaxAgeSeconds?: number;
   /** Receives absorbed failures (KV errors, a logout Cloud could not hear about). */
-  onError?: ProviderErrorHandler;
+  /**
+   * Failures the provider absorbed, as `ErrorReport`s: `source: 'provider'` with `operation`
+   * `destroySession` (logout could not tell Cloud or store the revocation mark; the session is
+   * still revoked here and its cookie cleared) or `login` (a session record could not be stored
+   * after sign-in; the sign-in still succeeded), and `source: 'storage'` for a KV call that
+   * failed or held garbage (the request went on without it).
+   */
+  onError?: ErrorHandler;
   /** Time source (tests). Default the system clock. */
   clock?: Clock;
   /** Paths Mastra must protect (default `/api/*`); set them when the server uses another prefix. */
@@ -133,7 +125,7 @@ export interface ResolvedProviderOptions {
   cache: ProviderCacheOptions;
   secureCookies: boolean;
   sessionMaxAgeSeconds: number;
-  onError: ProviderErrorHandler | undefined;
+  onError: ErrorHandler | undefined;
   clock: Clock;
   unknownTokenBudget: { ratePerSecond: number; burst: number } | undefined;
 }

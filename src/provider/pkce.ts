@@ -1,4 +1,5 @@
-import { base64url } from 'jose';
+import { base64url, randomBase64url } from '../crypto/base64url.js';
+import { isValidCodeVerifier } from '../policy/pkce.js';
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
 export interface PkcePair {
@@ -7,14 +8,6 @@ export interface PkcePair {
   /** `BASE64URL(SHA-256(verifier))`, sent to Cloud in the login URL. */
   challenge: string;
   method: 'S256';
-}
-
-/** RFC 7636 section 4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`. */
-const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-/** True when `value` is a syntactically valid PKCE code verifier (RFC 7636 section 4.1). */
-export function isValidCodeVerifier(value: unknown): value is string {
-  return typeof value === 'string' && VERIFIER_PATTERN.test(value);
 }
 
 /**
@@ -26,7 +19,7 @@ export function isValidCodeVerifier(value: unknown): value is string {
  * @see RFC 7636 section 4.1, 4.2
  */
 export async function createPkcePair(): Promise<PkcePair> {
-  const verifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  const verifier = randomBase64url(32);
   return { verifier, challenge: await computeS256Challenge(verifier), method: 'S256' };
 }
 
@@ -48,5 +41,5 @@ export async function computeS256Challenge(verifier: string): Promise<string> {
     });
   }
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url.encode(new Uint8Array(digest));
+  return base64url(new Uint8Array(digest));
 }

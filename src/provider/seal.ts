@@ -1,5 +1,6 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import { ConfigError } from '../errors/index.js';
+import { MAX_COOKIE_BYTES } from '../policy/limits.js';
+import { assertSessionSecret } from '../policy/session-secret.js';
 
 /**
  * What a sealed value is for. Each purpose has its own derived key (HKDF `info`) and is also
@@ -10,12 +11,6 @@ export type SealPurpose = 'login-flow' | 'session' | 'service-session';
 /** A payload as it comes out of {@link Sealer.open}: unvalidated claims, to be checked by the caller. */
 export type OpenedPayload = Readonly<Record<string, unknown>>;
 
-/** The minimum `SESSION_SECRET` length, in UTF-8 bytes (256 bits of key material at best). */
-export const MIN_SESSION_SECRET_BYTES = 32;
-
-/** A sealed value longer than this is refused unopened (a cookie cannot be larger anyway). */
-const MAX_SEALED_LENGTH = 4096;
-
 /** Bounds the per-isolate key cache: a handful of secrets (rotation, tests) times two purposes. */
 const MAX_CACHED_KEYS = 16;
 
@@ -25,26 +20,6 @@ const ALGORITHMS = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorith
 // Keys are derived once per isolate and per (secret, purpose). Only resolved CryptoKeys are kept,
 // never a pending promise: in workerd a promise created by another request must not be awaited.
 const keyCache = new Map<string, CryptoKey>();
-
-/**
- * Checks a session secret and returns it.
- *
- * @param secret - the `SESSION_SECRET` value
- * @returns the secret, unchanged
- * @throws ConfigError (setting `SESSION_SECRET`) when it is missing, not a string or shorter than 32 bytes
- */
-export function assertSessionSecret(secret: unknown): string {
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw new ConfigError('SESSION_SECRET', 'SESSION_SECRET is missing: set it to at least 32 random bytes');
-  }
-  if (new TextEncoder().encode(secret).byteLength < MIN_SESSION_SECRET_BYTES) {
-    throw new ConfigError(
-      'SESSION_SECRET',
-      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_BYTES} bytes`,
-    );
-  }
-  return secret;
-}
 
 /**
  * Seals and opens small JSON payloads (compact JWE, `dir` + `A256GCM`) with a key derived from
@@ -96,7 +71,8 @@ export class Sealer {
    * @returns the payload's claims (to be validated by the caller), or `null`
    */
   async open(purpose: SealPurpose, value: unknown, now: Date = new Date()): Promise<OpenedPayload | null> {
-    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SEALED_LENGTH) return null;
+    // Longer than any cookie can be: refused unopened.
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_COOKIE_BYTES) return null;
     try {
       const key = await this.#key(purpose);
       const { payload } = await jwtDecrypt(value, key, {

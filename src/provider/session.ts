@@ -1,10 +1,10 @@
 import { CloudApiError, isRejection } from '../errors/index.js';
-import { sleepOn } from '../kv-session/clock.js';
-import { hashToken } from '../kv-session/index.js';
+import { hashToken, sleepOn } from '../kv-session/internal.js';
 import type { Session } from '../mastra/interfaces.js';
 import { getRequestHeader, type HeaderSource } from '../mastra/request.js';
+import { cookieName } from '../policy/cookie-names.js';
 import { type ProviderContext, verifyUser } from './context.js';
-import { clearProviderCookie, cookieName, readCookie } from './cookies.js';
+import { clearProviderCookie, readCookie } from './cookies.js';
 import { openSession, type SessionClaims, sealSession } from './session-cookie.js';
 
 /**
@@ -129,16 +129,16 @@ export async function destroy(
   const revoked = ctx.users.revokeHash(tokenHash, { until }).then(
     (): RevocationOutcome => (ctx.sessions === undefined ? 'local' : 'stored'),
     (error: unknown): RevocationOutcome => {
-      ctx.report(error, { operation: 'destroySession' });
+      ctx.report(error, 'destroySession');
       return 'pending';
     },
   );
   const deleted = ctx.sessions?.delete(claims.sessionId).catch((error: unknown) => {
-    ctx.report(error, { operation: 'destroySession' });
+    ctx.report(error, 'destroySession');
   });
   const told = ctx.client.destroySession(claims.token, claims.sessionId).catch((error: unknown) => {
     // A rejection means Cloud no longer knows the session or token: already over.
-    if (!isRejection(error)) ctx.report(error, { operation: 'destroySession' });
+    if (!isRejection(error)) ctx.report(error, 'destroySession');
   });
   ctx.recent.delete(claims.userId);
   const { waitUntil } = options;
@@ -164,7 +164,7 @@ async function retryRevocation(ctx: ProviderContext, tokenHash: string, until: D
       await ctx.users.revocations.revokeHash(tokenHash, { until });
       return;
     } catch (error) {
-      if (attempt === REVOCATION_RETRIES) ctx.report(error, { operation: 'destroySession' });
+      if (attempt === REVOCATION_RETRIES) ctx.report(error, 'destroySession');
     }
   }
 }

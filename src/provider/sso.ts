@@ -1,6 +1,6 @@
 import type { CloudUser } from '../cloud-fetch/index.js';
 import { InvalidRequestError } from '../errors/index.js';
-import { hashToken } from '../kv-session/index.js';
+import { hashToken } from '../kv-session/internal.js';
 import type { SSOCallbackResult } from '../mastra/interfaces.js';
 import { adopt, type ProviderContext, withoutToken } from './context.js';
 import { beginLogin, type CompletedLogin, completeLogin, flowCookieStateId, stateIdOf } from './flow.js';
@@ -111,6 +111,6 @@ async function storeSessionRecord(
       tokenHash,
     });
   } catch (error) {
-    ctx.report(error, { operation: 'login' });
+    ctx.report(error, 'login');
   }
 }

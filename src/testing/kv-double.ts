@@ -13,7 +13,7 @@ import {
   type StoreCapabilities,
   WORKERS_KV_CAPABILITIES,
 } from '../kv-session/index.js';
-import { ManualClock } from '../kv-session/manual-clock.js';
+import { ManualClock } from '../kv-session/internal.js';
 
 export { ManualClock };
 

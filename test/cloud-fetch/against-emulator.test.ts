@@ -5,15 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type CloudClientOptions, MastraCloudClient } from '../../src/cloud-fetch/index.js';
-import { CloudApiError } from '../../src/errors/index.js';
 import {
   type CloudEmulator,
   createCloudEmulator,
   DEMO_USER,
   type EmulatorFault,
 } from '../../src/testing/index.js';
+import { cloudError } from '../support/errors.js';
 import { CAPABILITIES, WIRE } from '../wire.js';
-import { rejectionOf } from './fixtures.js';
 
 const PROJECT = 'proj_emu';
 const BASE = 'https://cloud.test';
@@ -75,12 +74,6 @@ async function login(cloud: CloudEmulator, client: MastraCloudClient) {
   const { verifier, challenge } = await pkcePair();
   const code = await authorize(cloud, client, challenge);
   return client.exchangeCode({ code, codeVerifier: verifier, redirectUri: APP_CALLBACK });
-}
-
-async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
 }
 
 describe('PKCE login against the emulator', () => {
@@ -290,7 +283,7 @@ describe('emulator faults', () => {
     ],
     [
       { kind: 'ok_false', status: 503, code: 'busy' },
-      { status: 503, code: 'busy', family: 'unavailable' },
+      { status: 503, code: 'cloud_unavailable', cloudCode: 'busy', family: 'unavailable' },
     ],
     [
       { kind: 'ok_false', status: 401, code: 'invalid_token' },

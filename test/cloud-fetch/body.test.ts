@@ -1,9 +1,9 @@
 /** Size-capped body reads: oversized bodies are refused without reading them whole. */
 import { describe, expect, it } from 'vitest';
 import { parsePermissionsData, processEnvelope } from '../../src/cloud-fetch/index.js';
-import { CloudApiError } from '../../src/errors/index.js';
+import { cloudError } from '../support/errors.js';
 import { endlessBody, fail } from './fake-fetch.js';
-import { clientWith, rejectionOf, TOKEN } from './fixtures.js';
+import { clientWith, TOKEN } from './fixtures.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -11,12 +11,6 @@ function permissionsBody(bytes: number): string {
   const head = '{"ok":true,"data":{"permissions":["';
   const tail = '"]}}';
   return head + 'a'.repeat(bytes - head.length - tail.length) + tail;
-}
-
-async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
 }
 
 describe('response size cap', () => {

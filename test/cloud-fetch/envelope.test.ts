@@ -1,18 +1,10 @@
 /** Failure rules of CONTRACT section 1: HTTP status, ok:false, bodies that are not envelopes. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MastraCloudClient, parseUserData, processEnvelope } from '../../src/cloud-fetch/index.js';
-import { CloudApiError } from '../../src/errors/index.js';
+import { cloudError } from '../support/errors.js';
 import type { FakeFetch } from './fake-fetch.js';
 import { fail, json, ok } from './fake-fetch.js';
-import {
-  clientWith,
-  REDIRECT_URI,
-  rejectionOf,
-  TOKEN,
-  USER_WIRE,
-  VERIFIER,
-  VERIFY_DATA,
-} from './fixtures.js';
+import { clientWith, REDIRECT_URI, TOKEN, USER_WIRE, VERIFIER, VERIFY_DATA } from './fixtures.js';
 
 let fake: FakeFetch | undefined;
 afterEach(() => {
@@ -24,12 +16,6 @@ function setup(...answers: Response[]): MastraCloudClient {
   const made = clientWith(answers);
   fake = made.fake;
   return made.client;
-}
-
-async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
 }
 
 describe('non-2xx answers', () => {
@@ -48,7 +34,7 @@ describe('non-2xx answers', () => {
   it.each(cases)('HTTP %i (%s) -> %s', async (status, code, family) => {
     const client = setup(fail(status, code));
     const error = await cloudError(client.verifyToken(TOKEN));
-    expect(error).toMatchObject({ status, code, family, name: 'CloudApiError' });
+    expect(error).toMatchObject({ status, cloudCode: code, family, name: 'CloudApiError' });
     expect(error.message).toMatch(/^verify: /);
   });
 
@@ -114,7 +100,7 @@ describe('HTTP 200 with ok:false', () => {
   ];
   it.each(cases)('error.status %i (%s) -> %s with that status', async (status, code, family) => {
     const client = setup(fail(status, code, { httpStatus: 200 }));
-    expect(await cloudError(client.verifyToken(TOKEN))).toMatchObject({ status, code, family });
+    expect(await cloudError(client.verifyToken(TOKEN))).toMatchObject({ status, cloudCode: code, family });
   });
 
   it('without a usable error object is a 502 bad_response', async () => {

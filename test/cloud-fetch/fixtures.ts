@@ -69,12 +69,4 @@ export function clientWith(
   return { client, fake, sleeps };
 }
 
-/** Awaits `promise` and returns what it rejected with; fails when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejectionOf } from '../support/errors.js';

@@ -1,18 +1,12 @@
 /** One attempt: time limit (request and body read) and network failures. */
 import { describe, expect, it } from 'vitest';
 import { MastraCloudClient } from '../../src/cloud-fetch/index.js';
-import { CloudApiError } from '../../src/errors/index.js';
+import { cloudError } from '../support/errors.js';
 import { deafFetch, hangingFetch, stalledBody } from './fake-fetch.js';
-import { PROJECT_ID, REDIRECT_URI, rejectionOf, TOKEN, VERIFIER } from './fixtures.js';
+import { PROJECT_ID, REDIRECT_URI, TOKEN, VERIFIER } from './fixtures.js';
 
 function client(fetchImpl: typeof fetch): MastraCloudClient {
   return new MastraCloudClient({ projectId: PROJECT_ID, fetch: fetchImpl, timeoutMs: 20, retries: 0 });
-}
-
-async function cloudError(promise: Promise<unknown>): Promise<CloudApiError> {
-  const error = await rejectionOf(promise);
-  expect(error).toBeInstanceOf(CloudApiError);
-  return error as CloudApiError;
 }
 
 describe('timeouts', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompositeAuth } from '../../src/composite/index.js';
 import { CloudApiError, ConfigError } from '../../src/errors/index.js';
 import type { Session } from '../../src/mastra/index.js';
+import { thrownBy } from '../support/errors.js';
 import { type Call, fakeProvider, mastraRequest, sessionMethods, ssoMethods, userMethods } from './fakes.js';
 
 const outage = () => new CloudApiError('Cloud did not answer', { status: 503 });
@@ -11,15 +12,6 @@ function appliedLikeMastra(record: Record<string, string>): Headers {
   const headers = new Headers({ 'Content-Type': 'application/json' });
   for (const [key, value] of Object.entries(record)) headers.append(key, value);
   return headers;
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('SSO delegation', () => {
@@ -78,7 +70,9 @@ describe('SSO delegation', () => {
     expect(
       await new CompositeAuth([fakeProvider({ extra: ssoMethods('s', []) })]).getLogoutUrl('https://r'),
     ).toBeNull();
-    const auth = new CompositeAuth([failing], { onError: (_e, name, op) => errors.push(`${name}:${op}`) });
+    const auth = new CompositeAuth([failing], {
+      onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`),
+    });
     expect(await auth.getLogoutUrl('https://r')).toBeNull();
     expect(errors).toEqual(['sso:getLogoutUrl']);
   });
@@ -133,7 +127,7 @@ describe('session delegation', () => {
         }),
         fakeProvider({ extra: c }),
       ],
-      { onError: (_e, name, op) => errors.push(`${name}:${op}`) },
+      { onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`) },
     );
     await auth.destroySession('a-u');
     await auth.destroySession('c-u');
@@ -253,7 +247,7 @@ describe('user delegation', () => {
         fakeProvider({ name: 'liar', extra: { ...userMethods([]), getUsers: async () => [ada] } }),
         fakeProvider({ extra: userMethods([bob]) }),
       ],
-      { onError: (_e, name, op) => errors.push(`${name}:${op}`) },
+      { onError: ({ provider, operation }) => errors.push(`${provider}:${operation}`) },
     );
     expect(await auth.getUsers(['ada', 'bob'])).toEqual([null, bob]);
     expect(errors).toEqual(['liar:getUsers']);

@@ -46,11 +46,13 @@ describe('CompositeAuth.authenticateToken', () => {
         throw failure;
       },
     });
-    const auth = new CompositeAuth([named, unnamed], { onError: (...args) => errors.push(args) });
+    const auth = new CompositeAuth([named, unnamed], {
+      onError: (report, error) => errors.push([error, report.provider, report.operation, report.source]),
+    });
     expect(await auth.authenticateToken('secret-token', mastraRequest())).toBeNull();
     expect(errors).toEqual([
-      [failure, 'flaky', 'authenticateToken'],
-      [failure, 'providers[1]', 'authenticateToken'],
+      [failure, 'flaky', 'authenticateToken', 'composite'],
+      [failure, 'providers[1]', 'authenticateToken', 'composite'],
     ]);
     expect(JSON.stringify(errors.map((entry) => entry.slice(1)))).not.toContain('secret-token');
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type CloudProviderConfig,
   CompositeAuth,
@@ -8,6 +8,7 @@ import {
 } from '../../src/composite/index.js';
 import { ConfigError } from '../../src/errors/index.js';
 import { MastraRBACCloud } from '../../src/provider/index.js';
+import { thrownBy } from '../support/errors.js';
 import { fakeProvider, mastraRequest, ssoMethods } from './fakes.js';
 
 function cloudFactory() {
@@ -30,15 +31,6 @@ const CLOUD_ENV = {
   PLAYGROUND_JWT_TOKEN: 'playground-secret',
   SESSION_SECRET: 's'.repeat(32),
 };
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('createCloudAuth', () => {
   it('orders service tokens, then Cloud, then the app auth', async () => {
@@ -82,9 +74,12 @@ describe('createCloudAuth', () => {
     const onlyApp = createCloudAuth({}, { userAuth: app });
     expect(onlyApp.providers).toEqual([app]);
 
-    const nothing = createCloudAuth({ BUSINESS_JWT_TOKEN: '', PLAYGROUND_JWT_TOKEN: 42 } as never, {
-      userAuth: null,
-    });
+    const nothing = createCloudAuth(
+      { BUSINESS_JWT_TOKEN: '', PLAYGROUND_JWT_TOKEN: undefined },
+      {
+        userAuth: null,
+      },
+    );
     expect(nothing).toBeInstanceOf(CompositeAuth);
     expect(nothing.providers).toEqual([]);
   });
@@ -202,13 +197,31 @@ describe('createCloudAuth', () => {
     }
   });
 
-  it('ignores non-string values', () => {
-    const env = {
-      BUSINESS_JWT_TOKEN: ['a'],
-      PLAYGROUND_JWT_TOKEN: { toString: () => 'b' },
-      MASTRA_CLOUD_API_URL: 1,
-    };
-    expect(createCloudAuth(env as never).providers).toEqual([]);
+  it('refuses a non-string value, naming the setting (the gateway reads with the same rules)', () => {
+    for (const [name, value] of [
+      ['BUSINESS_JWT_TOKEN', ['a']],
+      ['PLAYGROUND_JWT_TOKEN', { toString: () => 'b' }],
+      ['MASTRA_CLOUD_API_URL', 1],
+    ] as const) {
+      expect(() => createCloudAuth({ [name]: value } as never)).toThrow(
+        expect.objectContaining({ name: 'ConfigError', setting: name }),
+      );
+    }
+  });
+
+  it('counts null, empty and whitespace-only values as unset, and trims settings', () => {
+    expect(
+      createCloudAuth({ BUSINESS_JWT_TOKEN: '', MASTRA_CLOUD_API_URL: '  ', PROJECT_ID: null } as never)
+        .providers,
+    ).toEqual([]);
+    const factory = vi.fn(() => new SimpleAuth({ tokens: {} }));
+    createCloudAuth(
+      { MASTRA_CLOUD_API_URL: ' https://cloud.example/ ', PROJECT_ID: ' proj_1 ' },
+      { cloudProviderFactory: factory },
+    );
+    expect(factory).toHaveBeenCalledWith(
+      expect.objectContaining({ projectId: 'proj_1', cloudBaseUrl: 'https://cloud.example' }),
+    );
   });
 });
 

@@ -251,7 +251,7 @@ describe('bad input', () => {
       expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer realm="mastra"/);
     }
     expect(h.received).toHaveLength(0);
-    expect(h.reports.filter((r) => r.status >= 500)).toEqual([]);
+    expect(h.reports.filter((r) => (r.status ?? 0) >= 500)).toEqual([]);
   });
 
   it('clears a session cookie that does not open', async () => {

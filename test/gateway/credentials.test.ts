@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/errors/index.js';
-import {
-  MAX_TOKEN_LENGTH,
-  parseAuthorization,
-  parsePlaygroundAccess,
-  readCredential,
-} from '../../src/gateway/credentials.js';
+import { parseAuthorization, parsePlaygroundAccess, readCredential } from '../../src/gateway/credentials.js';
+import { MAX_TOKEN_LENGTH } from '../../src/policy/limits.js';
 import { refusal } from './refusal.js';
 
 const b64token = fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,64}=*$/);

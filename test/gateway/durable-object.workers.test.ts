@@ -4,14 +4,9 @@
  * object, and every gateway isolate polls its revocation version before trusting a cached answer.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  asKVStore,
-  durableObjectStores,
-  hashToken,
-  RevocationList,
-  SessionStore,
-  storageKey,
-} from '../../src/kv-session/index.js';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { asKVStore, durableObjectStores, RevocationList, SessionStore } from '../../src/kv-session/index.js';
+import { storageKey } from '../../src/kv-session/keys.js';
 import { MastraCloudAuthProvider } from '../../src/provider/index.js';
 import { createCloudEmulator, DEMO_USER } from '../../src/testing/index.js';
 import { Browser, createHarness, GATEWAY, type Harness } from './harness.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorReport } from '../../src/errors/index.js';
 import {
   CloudApiError,
   ConfigError,
@@ -9,7 +10,6 @@ import {
   badGatewayResponse,
   challengeResponse,
   DEFAULT_RETRY_AFTER_SECONDS,
-  type ErrorReport,
   errorResponse,
   hashTokenId,
   isNavigation,
@@ -108,8 +108,10 @@ describe('errorResponse', () => {
     expect(reports).toHaveLength(1);
     const [report] = reports;
     expect(report).toMatchObject({
+      source: 'gateway',
+      operation: 'answer',
       status: 503,
-      code: 'temporarily_unavailable',
+      code: 'bad_response',
       family: 'unavailable',
       method: 'POST',
       path: '/api/agents',

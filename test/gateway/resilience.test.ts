@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RateLimitedError } from '../../src/errors/index.js';
-import { describeProviderError } from '../../src/gateway/error-response.js';
-import { hashTokenId } from '../../src/gateway/index.js';
+import { describeProviderError, hashTokenId } from '../../src/gateway/error-response.js';
 import { type KVStore, MemoryKVStore } from '../../src/kv-session/index.js';
 import { DEMO_USER } from '../../src/testing/index.js';
 import { createHarness, jsonOf } from './harness.js';

@@ -18,7 +18,7 @@ describe('worker.ts', () => {
         expect(response.status).toBe(500);
         expect(await response.text()).toContain('SESSION_SECRET');
       }
-      expect(log).toHaveBeenCalledWith(expect.stringMatching(/"code":"misconfigured".*SESSION_SECRET/));
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/"code":"invalid_config".*SESSION_SECRET/));
     } finally {
       log.mockRestore();
     }

@@ -21,7 +21,7 @@ describe('parseHttpUrl', () => {
     fc.assert(
       fc.property(fc.string(), (value) => {
         const url = parseHttpUrl(value);
-        if (url !== null) expect(['http:', 'https:']).toContain(url.protocol);
+        expect([null, 'http:', 'https:']).toContain(url === null ? null : url.protocol);
       }),
     );
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/kv-session/hash.js';
 import {
   asKVStore,
   capabilitiesOf,
-  hashToken,
   type KVPutOptions,
   type KVStore,
   MEMORY_CAPABILITIES,

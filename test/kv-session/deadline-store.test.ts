@@ -1,12 +1,7 @@
 /** KV deadlines: a stalled KV costs a bounded wait, never a hung request. */
 import { describe, expect, it } from 'vitest';
-import {
-  KEY_PREFIXES,
-  type KVStore,
-  MemoryKVStore,
-  VerifyCache,
-  withKvDeadlines,
-} from '../../src/kv-session/index.js';
+import { type KVStore, MemoryKVStore, VerifyCache, withKvDeadlines } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
 import { okLoader, rejectionOf, type TestUser, TOKEN, USER, validateUser } from './helpers.js';
 
 const never = <T>() => new Promise<T>(() => {});

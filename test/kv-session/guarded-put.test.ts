@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guardedDelete, guardedPut } from '../../src/kv-session/guarded-put.js';
-import { cleanupTtlSeconds, KV_MIN_TTL_SECONDS, KV_TTL_MARGIN_SECONDS } from '../../src/kv-session/index.js';
+import { cleanupTtlSeconds, KV_MIN_TTL_SECONDS, KV_TTL_MARGIN_SECONDS } from '../../src/kv-session/limits.js';
 import { KVDouble } from '../../src/testing/index.js';
 
 function guard(kv: KVDouble, mode: 'skip' | 'wait', errors: string[] = []) {
@@ -9,7 +9,7 @@ function guard(kv: KVDouble, mode: 'skip' | 'wait', errors: string[] = []) {
     record: 'verify' as const,
     clock: kv.clock,
     mode,
-    onError: (e: unknown) => errors.push(String(e)),
+    onError: (_report: unknown, e: unknown) => errors.push(String(e)),
   };
 }
 

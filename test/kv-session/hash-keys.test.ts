@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  hashToken,
-  isTokenHash,
-  KEY_PREFIXES,
-  storageKey,
-  storageKeyFor,
-  TOKEN_HASH_PATTERN,
-} from '../../src/kv-session/index.js';
+import { hashToken, isTokenHash, TOKEN_HASH_PATTERN } from '../../src/kv-session/hash.js';
+import { KEY_PREFIXES, storageKey, storageKeyFor } from '../../src/kv-session/keys.js';
 
 describe('hashToken', () => {
   it('is base64url(SHA-256) without padding (known vectors)', async () => {

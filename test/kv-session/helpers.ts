@@ -56,7 +56,7 @@ export interface Setup {
   kv: KVDouble;
   store: KVDoubleNamespace;
   cache: VerifyCache<TestUser>;
-  errors: Array<{ error: unknown; op: string; record: string }>;
+  errors: Array<{ error: unknown; op: string; record: string | undefined }>;
 }
 
 /** A cache ("isolate") over a KV double (new by default), in its first location unless told. */
@@ -71,23 +71,15 @@ export function setup(
     kv: store,
     clock: kv.clock,
     validate: validateUser,
-    onError: (error, { op, record }) => errors.push({ error, op, record }),
+    onError: ({ operation: op, record }, error) => errors.push({ error, op, record }),
     ...options,
   });
   return { kv, store, cache, errors };
-}
-
-/** Awaits a promise expected to reject and returns the reason. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Lets pending promise callbacks run (no timers involved). */
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
+
+export { rejectionOf } from '../support/errors.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { RevocationList } from '../../src/kv-session/index.js';
+import { storageKeyFor } from '../../src/kv-session/keys.js';
 import {
   DEFAULT_REVOCATION_TTL_MS,
-  hashToken,
   KV_PROPAGATION_WINDOW_MS,
   MIN_REVOCATION_TTL_MS,
-  RevocationList,
-  storageKeyFor,
-} from '../../src/kv-session/index.js';
+} from '../../src/kv-session/limits.js';
 import { KVDouble } from '../../src/testing/index.js';
 import { rejectionOf, TOKEN } from './helpers.js';
 
@@ -14,7 +14,7 @@ function list(kv: KVDouble, location?: string, errors: string[] = []) {
   return new RevocationList({
     kv: kv.location(location),
     clock: kv.clock,
-    onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
   });
 }
 

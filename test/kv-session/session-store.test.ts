@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashToken, type SessionRecord, SessionStore, storageKeyFor } from '../../src/kv-session/index.js';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { type SessionRecord, SessionStore } from '../../src/kv-session/index.js';
+import { storageKeyFor } from '../../src/kv-session/keys.js';
 import { KVDouble } from '../../src/testing/index.js';
 import { rejectionOf, TOKEN } from './helpers.js';
 
@@ -23,7 +25,7 @@ function make(kv = new KVDouble(), location?: string) {
   const sessions = new SessionStore({
     kv: kv.location(location),
     clock: kv.clock,
-    onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
   });
   return { kv, sessions, errors };
 }

@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_L1_TTL_MS,
   DURABLE_OBJECT_CAPABILITIES,
   MEMORY_CAPABILITIES,
-  REVOCATION_WINDOW_MS,
   revocationWindowMs,
   type StoreCapabilities,
   WORKERS_KV_CAPABILITIES,
 } from '../../src/kv-session/index.js';
+import { DEFAULT_L1_TTL_MS, REVOCATION_WINDOW_MS } from '../../src/kv-session/limits.js';
 import { REDIS_CAPABILITIES } from '../../src/node/index.js';
 
 const ENGINES: Array<[string, string, StoreCapabilities]> = [

@@ -4,11 +4,8 @@ import { asKVStore, type KVStore } from '../../src/kv-session/index.js';
 import { KVDouble, type KVDoubleNamespace } from '../../src/testing/index.js';
 
 describe('KVStore', () => {
-  it('is satisfied structurally by a Workers KVNamespace (type-level)', () => {
+  it('is satisfied by a Workers KVNamespace (type-level) and the KV double, which asKVStore accepts at run time', () => {
     expectTypeOf<KVNamespace>().toExtend<KVStore>();
-  });
-
-  it('is implemented by the KV double, which asKVStore accepts at run time too', () => {
     expectTypeOf<KVDoubleNamespace>().toExtend<KVStore>();
     const double = new KVDouble().location();
     expect(asKVStore(double)).not.toBe(double);

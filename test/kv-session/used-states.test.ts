@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hashToken,
-  KEY_PREFIXES,
-  KvUsedStateLedger,
-  MemoryKVStore,
-  MemoryUsedStateLedger,
-} from '../../src/kv-session/index.js';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { KvUsedStateLedger, MemoryKVStore, MemoryUsedStateLedger } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
 import { KVDouble, ManualClock } from '../../src/testing/index.js';
 
 describe('MemoryUsedStateLedger', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  KEY_PREFIXES,
-  type KVStore,
-  storageKeyFor,
-  VerifyCache,
-  type VerifyCacheOptions,
-} from '../../src/kv-session/index.js';
+import { type KVStore, VerifyCache, type VerifyCacheOptions } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES, storageKeyFor } from '../../src/kv-session/keys.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
   failingLoader,
@@ -37,7 +32,7 @@ function cacheOver(kv: KVDouble, store: KVStore, options: Partial<VerifyCacheOpt
     kv: store,
     clock: kv.clock,
     validate: validateUser,
-    onError: (_e, { op, record }) => errors.push(`${op}:${record}`),
+    onError: ({ operation, record }) => errors.push(`${operation}:${record}`),
     ...options,
   });
   return { cache, errors };

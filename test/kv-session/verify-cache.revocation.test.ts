@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CloudApiError } from '../../src/errors/index.js';
+import { type KVStore, RevocationList, VerifyCache } from '../../src/kv-session/index.js';
+import { storageKeyFor } from '../../src/kv-session/keys.js';
 import {
   DEFAULT_L1_TTL_MS,
   KV_PROPAGATION_WINDOW_MS,
-  type KVStore,
   REVOCATION_WINDOW_MS,
-  RevocationList,
-  storageKeyFor,
-  TOKEN_REVOKED_CODE,
-  VerifyCache,
-} from '../../src/kv-session/index.js';
+} from '../../src/kv-session/limits.js';
+import { TOKEN_REVOKED_CODE } from '../../src/kv-session/verify-answers.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
   deferred,
@@ -157,7 +155,7 @@ describe('VerifyCache: revocation in other isolates and locations', () => {
 
   it('revokeHash works from a stored token hash (a session record’s tokenHash)', async () => {
     const { cache } = setup();
-    const { hashToken } = await import('../../src/kv-session/index.js');
+    const { hashToken } = await import('../../src/kv-session/hash.js');
     await cache.get(TOKEN, okLoader());
     await cache.revokeHash(await hashToken(TOKEN));
     expectRevoked(await rejectionOf(cache.get(TOKEN, okLoader())));

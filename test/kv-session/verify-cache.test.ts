@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CloudApiError, InvalidRequestError } from '../../src/errors/index.js';
+import { VerifyCache } from '../../src/kv-session/index.js';
+import { storageKeyFor } from '../../src/kv-session/keys.js';
 import {
   DEFAULT_L1_TTL_MS,
   DEFAULT_NEGATIVE_TTL_MS,
   DEFAULT_POSITIVE_TTL_MS,
   KV_MIN_TTL_SECONDS,
-  storageKeyFor,
-  VerifyCache,
-} from '../../src/kv-session/index.js';
+} from '../../src/kv-session/limits.js';
 import { KVDouble } from '../../src/testing/index.js';
 import {
   deferred,
@@ -164,7 +164,7 @@ describe('VerifyCache: tiers and loader counts', () => {
 describe('VerifyCache: the token-keyed L1 (cached, getVerified)', () => {
   it('cached() answers a warm token synchronously, with the hash KV and revocation use', async () => {
     const { cache } = setup();
-    const { hashToken } = await import('../../src/kv-session/index.js');
+    const { hashToken } = await import('../../src/kv-session/hash.js');
     expect(cache.cached(TOKEN)).toBeUndefined();
     const loaded = await cache.getVerified(TOKEN, okLoader());
     expect(loaded).toEqual({ value: USER, tokenHash: await hashToken(TOKEN) });
@@ -204,7 +204,7 @@ describe('VerifyCache: the token-keyed L1 (cached, getVerified)', () => {
 
   it('a revocation by hash (the only id a session record or another isolate has) drops the token-keyed entry', async () => {
     const { cache } = setup();
-    const { hashToken } = await import('../../src/kv-session/index.js');
+    const { hashToken } = await import('../../src/kv-session/hash.js');
     await cache.get(TOKEN, okLoader());
     await cache.get('other-token', okLoader());
     await cache.revokeHash(await hashToken(TOKEN));
@@ -373,7 +373,8 @@ describe('VerifyCache: negative caching and outages', () => {
     await rejectionOf(cache.get(TOKEN, load));
     expect(await rejectionOf(cache.get(TOKEN, load))).toMatchObject({
       status: 400,
-      code: 'invalid_authorization',
+      code: 'cloud_rejected',
+      cloudCode: 'invalid_authorization',
       family: 'rejected',
     });
     expect(load.calls).toBe(1);

@@ -82,6 +82,11 @@ async function checkApp(url: string, expect: ExpectStatic): Promise<void> {
   expect(new URL(loginUrl).origin).toBe(cloud.url);
   const { hops } = await navigate(loginUrl, jar);
   expect(hops[1]?.location).toBe(`${url}/after`);
+  // The page sign-in starts from and lands on (it asks /api/auth/me who is signed in).
+  const home = await fetch(`${url}/`);
+  expect(home.status).toBe(200);
+  expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(await home.text()).toContain('/api/auth/sso/login?redirect_uri=/');
   const cookie = jar.headerFor(`${url}/api/auth/me`) ?? '';
   expect(cookie).not.toBe('');
   expect((await fetch(`${url}/api/tools`, { headers: { cookie } })).status).toBe(200);

@@ -5,7 +5,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudApiError } from '../../src/errors/index.js';
-import { hashToken, RevocationList, VerifyCache } from '../../src/kv-session/index.js';
+import { hashToken } from '../../src/kv-session/hash.js';
+import { RevocationList, VerifyCache } from '../../src/kv-session/index.js';
 import { redisStores } from '../../src/node/index.js';
 import { MastraCloudAuthProvider } from '../../src/provider/index.js';
 import { createCloudEmulator, DEMO_USER } from '../../src/testing/index.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MastraCloudClient } from '../../src/cloud-fetch/index.js';
 import { CloudApiError } from '../../src/errors/index.js';
-import { KEY_PREFIXES, type KVStore } from '../../src/kv-session/index.js';
+import type { KVStore } from '../../src/kv-session/index.js';
+import { KEY_PREFIXES } from '../../src/kv-session/keys.js';
 import type { CloudEmulator } from '../../src/testing/index.js';
 import { CAPABILITIES, WIRE } from '../wire.js';
 import { ALICE, BOB, CLOUD, harness, mastraLogin, mastraRequest, PROJECT } from './helpers.js';
@@ -228,7 +229,7 @@ describe('authenticateToken', () => {
 
   it('degrades to Cloud calls when cache entries cannot be read from KV, and reports it', async () => {
     const reports: unknown[] = [];
-    const h = harness({ onError: (_error, context) => reports.push(context) });
+    const h = harness({ onError: (report) => reports.push(report) });
     const store = h.kv.location('main');
     const blind: KVStore = {
       get: (key, type) =>
@@ -242,7 +243,9 @@ describe('authenticateToken', () => {
     expect((await h.other({ kv: blind }).authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
     expect((await h.other({ kv: blind }).authenticateToken(token, mastraRequest()))?.id).toBe(ALICE.id);
     expect(h.cloud.calls('verify')).toBe(2);
-    expect(reports).toContainEqual({ operation: 'storage', storage: { op: 'get', record: 'verify' } });
+    expect(reports).toContainEqual(
+      expect.objectContaining({ source: 'storage', operation: 'get', record: 'verify' }),
+    );
   });
 
   it('answers an outage, not a user, when the revocation state cannot be read', async () => {

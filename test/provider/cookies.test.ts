@@ -1,10 +1,10 @@
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cookieName } from '../../src/policy/cookie-names.js';
+import { MAX_COOKIE_BYTES } from '../../src/policy/limits.js';
 import {
   clearProviderCookie,
-  cookieName,
-  MAX_COOKIE_BYTES,
   providerCookie,
   readCookie,
   serializeCookie,

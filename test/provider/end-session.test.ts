@@ -30,7 +30,7 @@ describe('endSession', () => {
 
   it("says 'pending' when KV refuses the mark, refuses the token here, and retries the write in the background", async () => {
     const reports: string[] = [];
-    const h = harness({ onError: (_e, c) => reports.push(c.operation) });
+    const h = harness({ onError: (c) => reports.push(c.operation) });
     const { token, handle } = await signedIn(h);
     h.kv.failNext('put', { times: 2 });
     const bg = background();

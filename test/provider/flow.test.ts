@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/errors/index.js';
-import { stateIdOf } from '../../src/provider/flow.js';
+import { MemoryUsedStateLedger } from '../../src/kv-session/index.js';
 import {
   beginLogin,
   completeLogin,
   LOGIN_FLOW_TTL_SECONDS,
   type LoginFlowDeps,
-  MemoryUsedStateLedger,
-  Sealer,
-} from '../../src/provider/index.js';
+  stateIdOf,
+} from '../../src/provider/flow.js';
+import { Sealer } from '../../src/provider/seal.js';
 import { createCloudEmulator, ManualClock } from '../../src/testing/index.js';
 import { WIRE } from '../wire.js';
 import {

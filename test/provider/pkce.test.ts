@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeS256Challenge, createPkcePair, isValidCodeVerifier } from '../../src/provider/pkce.js';
+import { isValidCodeVerifier } from '../../src/policy/pkce.js';
+import { computeS256Challenge, createPkcePair } from '../../src/provider/pkce.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('matches the RFC 7636 Appendix B vector', async () => {

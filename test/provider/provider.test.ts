@@ -127,7 +127,7 @@ describe('no token in logs', () => {
     const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
     const spies = methods.map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     const errors: unknown[] = [];
-    const h = harness({ onError: (error) => errors.push(error) });
+    const h = harness({ onError: (_report, error) => errors.push(error) });
     const { result, sessionCookie } = await mastraLogin(h);
     const token = result.tokens.accessToken;
     const request = mastraRequest({ Cookie: sessionCookie });

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { EncryptJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import { assertSessionSecret, Sealer } from '../../src/provider/seal.js';
+import { assertSessionSecret } from '../../src/policy/session-secret.js';
+import { Sealer } from '../../src/provider/seal.js';
 
 const SECRET = 'seal-test-secret-0123456789abcdefghij';
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -71,7 +72,7 @@ describe('Sealer', () => {
           const modified = value.slice(0, index) + char + value.slice(index + 1);
           const opened = await sealer.open('session', modified, NOW);
           // A base64url character's unused low bits may change without changing the bytes.
-          if (opened !== null) expect(opened).toEqual(original);
+          expect([null, original]).toContainEqual(opened);
         },
       ),
       { numRuns: 200 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudApiError } from '../../src/errors/index.js';
-import { Sealer } from '../../src/provider/index.js';
+import { Sealer } from '../../src/provider/seal.js';
 import { openSession, sealSession } from '../../src/provider/session-cookie.js';
 import { SECRET } from './helpers.js';
 

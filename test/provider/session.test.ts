@@ -1,7 +1,7 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
+import type { ErrorReport } from '../../src/errors/index.js';
 import { CloudApiError } from '../../src/errors/index.js';
-import type { ProviderErrorContext } from '../../src/provider/index.js';
 import { ALICE, APP, cookiePair, harness, mastraLogin, mastraRequest } from './helpers.js';
 
 function requestWith(cookie: string): Request {
@@ -167,8 +167,8 @@ describe('destroySession', () => {
   });
 
   it('still logs out when Cloud is down: revoked here, reported, no throw', async () => {
-    const reports: Array<{ error: unknown; context: ProviderErrorContext }> = [];
-    const h = harness({ onError: (error, context) => reports.push({ error, context }) });
+    const reports: Array<{ error: unknown; context: ErrorReport }> = [];
+    const h = harness({ onError: (context, error) => reports.push({ error, context }) });
     const { sessionCookie } = await mastraLogin(h);
     const request = mastraRequest({ Cookie: sessionCookie });
     await h.provider.authenticateToken('', request);
@@ -178,20 +178,26 @@ describe('destroySession', () => {
     ).resolves.toBeUndefined();
     expect(await h.provider.authenticateToken('', request)).toBeNull();
     expect(reports).toHaveLength(1);
-    expect(reports[0]?.context).toEqual({ operation: 'destroySession' });
+    expect(reports[0]?.context).toMatchObject({
+      source: 'provider',
+      operation: 'destroySession',
+      code: 'cloud_unavailable',
+    });
     expect(reports[0]?.error).toBeInstanceOf(CloudApiError);
   });
 
   it('still logs out when KV refuses the revocation mark: revoked here, reported', async () => {
-    const reports: ProviderErrorContext[] = [];
-    const h = harness({ onError: (_error, context) => reports.push(context) });
+    const reports: ErrorReport[] = [];
+    const h = harness({ onError: (report) => reports.push(report) });
     const { sessionCookie } = await mastraLogin(h);
     const request = mastraRequest({ Cookie: sessionCookie });
     h.kv.failAlways('put');
     h.kv.failAlways('delete');
     await h.provider.destroySession(h.provider.getSessionIdFromRequest(requestWith(sessionCookie))!);
     expect(await h.provider.authenticateToken('', request)).toBeNull();
-    expect(reports).toContainEqual({ operation: 'destroySession' });
+    expect(reports).toContainEqual(
+      expect.objectContaining({ source: 'provider', operation: 'destroySession' }),
+    );
   });
 
   // Regression: destroySession used to accept a bare Cloud session id (the value of a session

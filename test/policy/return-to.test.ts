@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from '../../src/provider/return-to.js';
+import { isSafeReturnTo, MAX_RETURN_TO_LENGTH, safeReturnTo } from '../../src/policy/return-to.js';
 
 const ORIGIN = 'https://app.example';
 const host = fc.domain();
