@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
@@ -40,6 +41,14 @@ const wireSuites = [
   'test/browser/**/*.test.ts',
 ];
 
+// examples/mastra-app imports the package by name, as an app that installed it would; in a
+// fresh clone the example has no node_modules of its own, so tests resolve the name to dist/.
+const dist = fileURLToPath(new URL('./dist/', import.meta.url));
+const packageByName = [
+  { find: /^mastra-edge-auth$/, replacement: `${dist}index.js` },
+  { find: /^mastra-edge-auth\/(.+)$/, replacement: `${dist}$1/index.js` },
+];
+
 const workersPool = () =>
   cloudflareTest({
     // The Worker entry exports the AUTH_DO class, so tests run the real Durable Object runtime.
@@ -56,6 +65,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: packageByName },
         test: {
           name: 'node',
           environment: 'node',
@@ -77,6 +87,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: packageByName },
         test: {
           name: 'node-released',
           environment: 'node',

@@ -89,7 +89,7 @@ describe('profile storage codec', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const decoded = decodeProfile(value);
-        return decoded === null || typeof decoded.id === 'string';
+        expect(decoded === null || typeof decoded.id === 'string').toBe(true);
       }),
     );
   });
