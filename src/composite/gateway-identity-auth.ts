@@ -49,7 +49,7 @@ const MAX_TOLERANCE_SECONDS = 30;
  * @example
  * ```ts
  * const auth = createGatewayIdentityAuth({
- *   key: process.env.IDENTITY_SIGNING_KEY!,
+ *   key: env.IDENTITY_SIGNING_KEY, // Workers bindings, or a copy of the Node environment
  *   issuer: 'https://app.example',
  *   audience: 'mastra-runner',
  * });
