@@ -4,12 +4,13 @@
  * over HTTP. The example imports the package by name (`mastra-edge-auth`, which package.json
  * `exports` maps to dist/), so `npm run build` must have run first; CI builds before it tests.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { startWranglerDev } from '../support/wrangler-dev.js';
 import { WIRE } from '../wire.js';
 import { CookieJar, navigate } from './cookie-jar.js';
 
@@ -165,49 +166,12 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
   });
 }
 
-/** Starts `wrangler dev` on the example (port 0) and resolves once it prints its URL. */
-async function wranglerDev(vars: Record<string, string>): Promise<RunningApp> {
-  const args = [
-    `${ROOT}node_modules/wrangler/bin/wrangler.js`,
-    'dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--inspector-port',
-    '0',
-    '--show-interactive-dev-session=false',
-    // What `wrangler deploy` bakes in: Mastra's production mode (no licence here).
-    '--define',
-    'process.env.NODE_ENV:"production"',
-    '--persist-to',
-    `${EXAMPLE}.wrangler/state`,
-    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-  ];
-  const child: ChildProcess = spawn(process.execPath, args, {
+/** Starts `wrangler dev` on the example in Mastra's production mode (what `wrangler deploy` bakes in). */
+function wranglerDev(vars: Record<string, string>): Promise<RunningApp> {
+  return startWranglerDev({
     cwd: EXAMPLE,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    persistTo: `${EXAMPLE}.wrangler/state`,
+    vars,
+    extraArgs: ['--define', 'process.env.NODE_ENV:"production"'],
   });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (ready?.[1] !== undefined) resolve(ready[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}):\n${log}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }

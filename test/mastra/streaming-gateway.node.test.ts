@@ -15,7 +15,6 @@
  *
  * Measured arrival times are printed (`STREAM_TIMINGS=1`); nothing asserts on their size.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/gateway/index.js';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { type RunningWorker, startWranglerDev } from '../support/wrangler-dev.js';
 import { AGENT_TEXT, type Pause, type StreamingRunner, startStreamingRunner } from './streaming-runner.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -408,53 +408,7 @@ describe('bounds on the runner, in workerd', () => {
   }, 60_000);
 });
 
-/** Starts `wrangler dev` on the gateway (`worker.ts`, port 0) and resolves once it prints its URL. */
-async function wranglerDev(vars: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const args = [
-    `${ROOT}node_modules/wrangler/bin/wrangler.js`,
-    'dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--inspector-port',
-    '0',
-    '--show-interactive-dev-session=false',
-    '--persist-to',
-    state,
-    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-  ];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`wrangler dev not ready:\n${log}`));
-    }, 150_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (ready?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(ready[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}):\n${log}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** Starts `wrangler dev` on the gateway (`worker.ts`). */
+function wranglerDev(vars: Record<string, string>): Promise<RunningWorker> {
+  return startWranglerDev({ cwd: ROOT, persistTo: state, vars, readyTimeoutMs: 150_000 });
 }
