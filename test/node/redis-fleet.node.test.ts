@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedHandler, serve } from '../../src/node/index.js';
 import { type CloudEmulator, createCloudEmulator } from '../../src/testing/index.js';
+import { CookieJar, navigate } from '../mastra/cookie-jar.js';
 import { type RunningRedis, startRedis } from './redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -83,61 +84,35 @@ afterAll(async () => {
   rmSync(BUILD, { recursive: true, force: true });
 });
 
-/** A browser: one cookie jar for 127.0.0.1 (cookies are not port-specific), redirects followed by hand. */
-class Browser {
-  readonly jar = new Map<string, string>();
-
-  async get(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size > 0) headers.set('Cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || /max-age=0/i.test(cookie)) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return response;
-  }
-
-  async navigate(url: string): Promise<Response> {
-    let next = url;
-    for (let hop = 0; hop < 10; hop++) {
-      const response = await this.get(next, {
-        headers: { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate' },
-      });
-      const location = response.headers.get('Location');
-      if (response.status < 300 || response.status > 399 || location === null) return response;
-      await response.body?.cancel();
-      next = new URL(location, next).href;
-    }
-    throw new Error('too many redirects');
-  }
+/** One request with the jar's cookies (127.0.0.1: cookies are not port-specific), redirects not followed. */
+async function send(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const cookie = jar.headerFor(url);
+  if (cookie !== undefined) headers.set('Cookie', cookie);
+  const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+  jar.store(response);
+  return response;
 }
 
 describe('a Node fleet sharing Redis', () => {
   it('login on A, logout on A, refused on B within one round trip; Redis down is 503 on B', async () => {
     const [a, b] = await Promise.all([startProcess(), startProcess()]);
-    const browser = new Browser();
+    const jar = new CookieJar();
     // Node's fetch sends Sec-Fetch-Mode: cors, so start at the login route a navigation is sent to.
-    const landed = await browser.navigate(`${a}/auth/login?returnTo=%2Fagents`);
+    const { response: landed } = await navigate(`${a}/auth/login?returnTo=%2Fagents`, jar);
     expect(landed.status).toBe(200);
     expect(await landed.json()).toMatchObject({ path: '/agents', userId: expect.any(String) });
     // B serves the same cookie (from Redis, then from its own L1).
-    for (let i = 0; i < 3; i++) expect((await browser.get(`${b}/api/whoami`)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await send(jar, `${b}/api/whoami`)).status).toBe(200);
 
-    const cookies = new Map(browser.jar);
-    const logout = await browser.get(`${a}/auth/logout`, { method: 'POST', headers: { Origin: a } });
+    const stolen = jar.clone();
+    const logout = await send(jar, `${a}/auth/logout`, { method: 'POST', headers: { Origin: a } });
     expect(logout.status).toBe(200);
     const loggedOutAt = performance.now();
-    // The logout cleared the jar; replay the old cookie against B as an attacker would.
-    const stolen = new Browser();
-    for (const [name, value] of cookies) stolen.jar.set(name, value);
+    // The logout cleared the jar; replay the copy taken before it against B, as an attacker would.
     let refusedAfter = Number.NaN;
     for (let i = 0; i < 200; i++) {
-      const response = await stolen.get(`${b}/api/whoami`);
+      const response = await send(stolen, `${b}/api/whoami`);
       await response.body?.cancel();
       if (response.status === 401) {
         refusedAfter = performance.now() - loggedOutAt;
@@ -148,11 +123,11 @@ describe('a Node fleet sharing Redis', () => {
     expect(refusedAfter).toBeLessThan(1_000);
 
     // Redis down: B can neither trust its cache nor read revocations: 503, never 200.
-    const fresh = new Browser();
-    const again = await fresh.navigate(`${a}/auth/login?returnTo=%2Fagents`);
+    const fresh = new CookieJar();
+    const { response: again } = await navigate(`${a}/auth/login?returnTo=%2Fagents`, fresh);
     expect(again.status).toBe(200);
     await redis.kill();
-    const during = await fresh.get(`${b}/api/whoami`);
+    const during = await send(fresh, `${b}/api/whoami`);
     expect(during.status).toBe(503);
   }, 60_000);
 });
