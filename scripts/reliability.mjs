@@ -71,6 +71,7 @@ const { buildEntries } = await import('../bench/lib/build.mjs');
 const { disposeAll, onDispose, startNodeService } = await import('../bench/lib/procs.mjs');
 const { compatibilityDate, runtimeVersions } = await import('../bench/lib/workerd.mjs');
 const { machineInfo } = await import('../bench/lib/report.mjs');
+const { emulatorControl } = await import('../bench/lib/emulator.mjs');
 
 const log = (message) => console.error(`[reliability] ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -80,17 +81,7 @@ let gatewayUrl = `http://${HOST}:${PORTS.gateway}`;
 
 // ---- Cloud emulator control ----------------------------------------------------------------
 
-async function control(method, action, body) {
-  const response = await fetch(`${cloudUrl}/__emulator/${action}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const json = await response.json();
-  if (!response.ok || json.ok !== true) throw new Error(`emulator ${action}: ${response.status}`);
-  return json.data;
-}
+const control = (method, action, body) => emulatorControl(cloudUrl, method, action, body);
 const verifyCalls = async () => (await control('GET', 'counts')).verify;
 const mint = async () => (await control('POST', 'tokens', { userId: DEMO_USER_ID })).token;
 const fault = (f) => control('POST', 'faults', { route: 'verify', ...f });

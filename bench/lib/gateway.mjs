@@ -4,6 +4,7 @@
 // the Cloud emulator (with added latency) run in one Node child; autocannon drives the load.
 
 import { performance } from 'node:perf_hooks';
+import { emulatorControl } from './emulator.mjs';
 import { latencyProbe, load, summarizeLoad } from './load.mjs';
 import { startNodeService } from './procs.mjs';
 import { startWorker } from './workerd.mjs';
@@ -15,21 +16,8 @@ const PATH = '/api/agents';
 /** Positive verify TTL of the gateway (kv-session default): the window for "verifies per token". */
 export const POSITIVE_TTL_MS = 60_000;
 
-async function control(cloud, method, action, body) {
-  const response = await fetch(`${cloud}/__emulator/${action}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const json = await response.json();
-  if (!response.ok || json.ok !== true)
-    throw new Error(`emulator ${action}: ${response.status} ${JSON.stringify(json)}`);
-  return json.data;
-}
-
 async function verifyCalls(cloud) {
-  const counts = await control(cloud, 'GET', 'counts');
+  const counts = await emulatorControl(cloud, 'GET', 'counts');
   if (typeof counts.verify !== 'number') throw new Error('emulator counts without verify');
   return counts.verify;
 }
@@ -39,13 +27,13 @@ async function mintTokens(cloud, count) {
   const tokens = [];
   for (let i = 0; i < count; i++) {
     const id = `user_bench_${i}`;
-    await control(cloud, 'POST', 'users', {
+    await emulatorControl(cloud, 'POST', 'users', {
       id,
       email: `bench${i}@example.com`,
       name: `Bench ${i}`,
       role: 'member',
     });
-    const { token } = await control(cloud, 'POST', 'tokens', { userId: id });
+    const { token } = await emulatorControl(cloud, 'POST', 'tokens', { userId: id });
     tokens.push(token);
   }
   return tokens;
