@@ -46,7 +46,7 @@ export async function forward(context: RouteContext): Promise<Response> {
   const errorContext = {
     request,
     token: credentialToken(credential),
-    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey : undefined,
     onError: context.onError,
     fromProviders: true,
   };
