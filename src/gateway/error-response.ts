@@ -25,8 +25,11 @@ export interface ErrorContext {
   readonly request: Request;
   /** The token the request carried, only to derive {@link ErrorReport.tokenId}. */
   readonly token?: string | undefined;
-  /** The key for a keyed {@link ErrorReport.tokenId} (derived from `SESSION_SECRET`). */
-  readonly tokenIdKey?: Promise<CryptoKey> | undefined;
+  /**
+   * The key for a keyed {@link ErrorReport.tokenId} (derived from `SESSION_SECRET`), asked for
+   * only when a report is made.
+   */
+  readonly tokenIdKey?: (() => Promise<CryptoKey>) | undefined;
   /** The error may come from an auth provider: its message is not logged (see {@link describeProviderError}). */
   readonly fromProviders?: boolean | undefined;
   readonly onError?: OnError | undefined;
@@ -371,10 +374,10 @@ export function describeProviderError(error: unknown): string {
 
 const LOGGABLE_IDENTIFIER = /^[A-Za-z0-9_.$-]{1,64}$/;
 
-async function tokenIdOf(token: string, key: Promise<CryptoKey> | undefined): Promise<string> {
+async function tokenIdOf(token: string, key: (() => Promise<CryptoKey>) | undefined): Promise<string> {
   if (key === undefined) return hashTokenId(token);
   try {
-    return await keyedId(await key, token);
+    return await keyedId(await key(), token);
   } catch {
     return hashTokenId(token);
   }

@@ -46,7 +46,7 @@ export async function forward(context: RouteContext): Promise<Response> {
   const errorContext = {
     request,
     token: credentialToken(credential),
-    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey : undefined,
     onError: context.onError,
     fromProviders: true,
   };
@@ -142,14 +142,18 @@ async function send(context: RouteContext, user: ForwardedUser | null): Promise<
     user === null || state.signer === undefined
       ? null
       : await state.signer.sign(user, requirePublicOrigin(state.config, url));
-  const upstreamRequest = buildUpstreamRequest(body.request, {
-    upstream,
-    user,
-    assertion,
-    ownCookieNames: state.ownCookies,
-    publicOrigin: publicOriginOf(state.config, url),
-    forwardCredentials,
-  });
+  const upstreamRequest = buildUpstreamRequest(
+    body.request,
+    {
+      upstream,
+      user,
+      assertion,
+      ownCookieNames: state.ownCookies,
+      publicOrigin: publicOriginOf(state.config, url),
+      forwardCredentials,
+    },
+    url,
+  );
   return relay(upstreamRequest, {
     upstream,
     fetch: context.fetch,

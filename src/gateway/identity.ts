@@ -1,3 +1,5 @@
+import { base64urlDecode } from '../crypto/base64url.js';
+
 /** The header carrying the authenticated user's id to the runner. */
 export const USER_ID_HEADER = 'X-Mastra-User-Id';
 /** The header carrying the authenticated user (base64url JSON, no tokens) to the runner. */
@@ -95,10 +97,9 @@ function encodeOnce(user: ForwardedUser): string {
  * @returns the parsed JSON, or null when it is not base64url JSON
  */
 export function decodeUserHeader(value: string): unknown {
-  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  const bytes = base64urlDecode(value);
+  if (bytes === null) return null;
   try {
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     return null;

@@ -35,7 +35,7 @@ export async function me(context: RouteContext): Promise<Response> {
   const errorContext = {
     request,
     token: credentialToken(credential),
-    tokenIdKey: credential.kind === 'token' ? state.observability.logKey() : undefined,
+    tokenIdKey: credential.kind === 'token' ? state.observability.logKey : undefined,
     onError: context.onError,
     fromProviders: true,
   };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { base64url } from '../crypto/base64url.js';
 import type { AuthRequestContext } from '../http/request-context.js';
 import { LruMap } from '../kv-session/internal.js';
 
@@ -22,9 +23,7 @@ export async function deriveLogKey(sessionSecret: string): Promise<CryptoKey> {
  */
 export async function keyedId(key: CryptoKey, value: string): Promise<string> {
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(value)));
-  let binary = '';
-  for (const byte of mac.subarray(0, 12)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64url(mac.subarray(0, 12));
 }
 
 /** Writes one structured log line (JSON, `gateway` names the event). */

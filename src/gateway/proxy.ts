@@ -14,7 +14,10 @@ export interface ForwardOptions {
   readonly assertion?: string | null | undefined;
   /** The gateway's own cookie names: never forwarded. */
   readonly ownCookieNames: readonly string[];
-  /** The configured public origin, for `X-Forwarded-Host`/`-Proto`; unset: those are not sent. */
+  /**
+   * The public origin (serialized, as `URL.origin`), for `X-Forwarded-Host`/`-Proto`; unset:
+   * those are not sent.
+   */
   readonly publicOrigin?: string | undefined;
   /** Whether `Authorization` and `X-Playground-Access` reach the runner (`FORWARD_CREDENTIALS`). */
   readonly forwardCredentials?: boolean | undefined;
@@ -30,10 +33,14 @@ const CREDENTIAL_HEADERS = ['Authorization', PLAYGROUND_HEADER];
  *
  * @param request - the incoming request (already authenticated, or on a public path)
  * @param options - upstream, user and assertion, own cookie names, public origin
+ * @param incoming - `request.url`, parsed (the router already has it)
  * @returns the request to send upstream
  */
-export function buildUpstreamRequest(request: Request, options: ForwardOptions): Request {
-  const incoming = new URL(request.url);
+export function buildUpstreamRequest(
+  request: Request,
+  options: ForwardOptions,
+  incoming: URL = new URL(request.url),
+): Request {
   const headers = upstreamHeaders(request.headers, options);
   const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'manual' };
   if (request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null) {
@@ -70,9 +77,11 @@ export function upstreamHeaders(incoming: Headers, options: ForwardOptions): Hea
   if (cookie === null) headers.delete('Cookie');
   else headers.set('Cookie', cookie);
   if (options.publicOrigin !== undefined) {
-    const origin = new URL(options.publicOrigin);
-    headers.set('X-Forwarded-Host', origin.host);
-    headers.set('X-Forwarded-Proto', origin.protocol.slice(0, -1));
+    // A serialized origin is `scheme://host[:port]`: no need to parse it again on every request.
+    const origin = options.publicOrigin;
+    const separator = origin.indexOf('://');
+    headers.set('X-Forwarded-Host', origin.slice(separator + 3));
+    headers.set('X-Forwarded-Proto', origin.slice(0, separator));
   }
   if (options.user !== null) {
     headers.set(USER_ID_HEADER, options.user.id);
