@@ -1,3 +1,5 @@
+import { DEFAULT_ROLE_KEY, type RoleMapping, resolvePermissionsFromMapping } from '../policy/permissions.js';
+
 export {
   hasAllPermissions,
   hasAnyPermission,
@@ -10,11 +12,21 @@ export {
 /**
  * The roles of a Cloud user: its `role`, when it is a non-empty string (Cloud gives one role).
  *
- * @param user - a user as this provider produced it
+ * @param user - any value (a non-object has no roles)
  * @returns `[role]` or `[]`
  */
-export function rolesOf(user: { role?: unknown }): string[] {
-  return typeof user.role === 'string' && user.role.length > 0 ? [user.role] : [];
+export function rolesOf(user: unknown): string[] {
+  const role: unknown = typeof user === 'object' && user !== null ? Reflect.get(user, 'role') : undefined;
+  return typeof role === 'string' && role.length > 0 ? [role] : [];
+}
+
+/**
+ * The permissions a role mapping gives a user: its role's entry, `_default` for a role not in the
+ * map or no role at all.
+ */
+export function mappedPermissions(user: unknown, mapping: RoleMapping): string[] {
+  const roles = rolesOf(user);
+  return resolvePermissionsFromMapping(roles.length > 0 ? roles : [DEFAULT_ROLE_KEY], mapping);
 }
 
 /**
