@@ -5,10 +5,11 @@ import {
   hasAllPermissions,
   hasAnyPermission,
   hasPermission,
+  mappedPermissions,
   type RoleMapping,
   resolvePermissionsFromMapping,
+  rolesOf,
 } from '../policy/permissions.js';
-import { mappedPermissions, rolesOf } from './rbac.js';
 
 /** Options of {@link MastraRBACCloud}. */
 export interface MastraRBACCloudOptions {

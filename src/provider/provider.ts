@@ -11,10 +11,10 @@ import type {
   Session,
   SSOLoginConfig,
 } from '../mastra/interfaces.js';
+import { rolesOf } from '../policy/permissions.js';
 import { authenticate } from './authenticate.js';
 import { createContext, isOwnLiveUser, type ProviderContext } from './context.js';
 import { type MastraCloudAuthProviderOptions, resolveProviderOptions } from './options.js';
-import { rolesOf } from './rbac.js';
 import {
   clearSessionHeaders,
   destroy,

@@ -1,8 +1,8 @@
 import type { CloudUser } from '../cloud-fetch/index.js';
 import { isRejection } from '../errors/index.js';
-import { DEFAULT_CLOUD_ROLE_MAPPING } from '../policy/permissions.js';
+import { DEFAULT_CLOUD_ROLE_MAPPING, mappedPermissions } from '../policy/permissions.js';
 import { isOwnLiveUser, type ProviderContext } from './context.js';
-import { hasAllPermissions, hasAnyPermission, hasPermission, mappedPermissions } from './rbac.js';
+import { hasAllPermissions, hasAnyPermission, hasPermission } from './rbac.js';
 
 /**
  * `getUser`: Cloud answers user look-ups only for a caller's token, and this method has none.
