@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { base64url } from 'jose';
+import { base64url } from '../crypto/base64url.js';
 
 const DOMAIN = 'mastra-edge-auth/token-session\u0000';
 const encoder = new TextEncoder();
@@ -14,5 +14,5 @@ const encoder = new TextEncoder();
 /** `ts_` + base64url(SHA-256(domain || token)), 46 characters. */
 export async function tokenSessionId(token: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`${DOMAIN}${token}`));
-  return `ts_${base64url.encode(new Uint8Array(digest))}`;
+  return `ts_${base64url(new Uint8Array(digest))}`;
 }
