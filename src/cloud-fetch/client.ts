@@ -7,6 +7,7 @@
  */
 import { CloudApiError } from '../errors/index.js';
 import { isBearerToken } from '../http/authorization.js';
+import { isValidCodeVerifier } from '../policy/pkce.js';
 import type { CloudApi, CloudCapabilities, CloudWire } from './api.js';
 import type { CircuitBreaker } from './breaker.js';
 import { WIRE_ERROR_CODES } from './codes.js';
@@ -25,9 +26,6 @@ import type {
   CloudVerifyResult,
 } from './types.js';
 import { assertRedirectUri, buildLoginUrl, buildLogoutUrl, userPath } from './urls.js';
-
-// RFC 7636 section 4.1: 43 to 128 unreserved characters.
-const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /**
  * Client of the Mastra Cloud API. Shared by all users: it stores no token; every call that acts
@@ -112,7 +110,7 @@ export class MastraCloudClient implements CloudApi {
   async exchangeCode(p: CloudExchangeParams): Promise<CloudExchangeResult> {
     if (typeof p !== 'object' || p === null) throw new TypeError('exchangeCode: params must be an object');
     const code = nonEmpty(p.code, 'code');
-    if (typeof p.codeVerifier !== 'string' || !CODE_VERIFIER.test(p.codeVerifier)) {
+    if (!isValidCodeVerifier(p.codeVerifier)) {
       throw new TypeError('codeVerifier must be 43 to 128 unreserved characters (RFC 7636)');
     }
     const redirectUri = assertRedirectUri(p.redirectUri);

@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { base64url } from 'jose';
+import { base64url } from '../crypto/base64url.js';
+import { sha256 } from '../crypto/constant-time.js';
 
 const DOMAIN = 'mastra-edge-auth/token-session\u0000';
-const encoder = new TextEncoder();
 
 /** `ts_` + base64url(SHA-256(domain || token)), 46 characters. */
 export async function tokenSessionId(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`${DOMAIN}${token}`));
-  return `ts_${base64url.encode(new Uint8Array(digest))}`;
+  return `ts_${base64url(await sha256(`${DOMAIN}${token}`))}`;
 }

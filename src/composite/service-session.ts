@@ -5,7 +5,7 @@
  * @see CONTRACT.md section 4b
  * @module
  */
-import { base64url } from 'jose';
+import { base64url, base64urlDecode } from '../crypto/base64url.js';
 import { sha256 } from '../crypto/constant-time.js';
 import { LruMap } from '../kv-session/internal.js';
 import { Sealer, serializeCookie } from '../provider/internal.js';
@@ -50,7 +50,7 @@ export class ServiceSessions {
     const expiresAt = Math.floor(now.getTime() / 1000) + SERVICE_SESSION_SECONDS;
     const sealed = await (await this.#sealerInUse()).seal(
       'service-session',
-      { tid: base64url.encode(digest) },
+      { tid: base64url(digest) },
       expiresAt,
     );
     return serializeCookie(TOKEN_COOKIE, sealed, {
@@ -70,13 +70,8 @@ export class ServiceSessions {
     const tid = payload?.tid;
     const exp = payload?.exp;
     if (typeof tid !== 'string' || typeof exp !== 'number') return null;
-    let digest: Uint8Array;
-    try {
-      digest = base64url.decode(tid);
-    } catch {
-      return null;
-    }
-    if (digest.length !== 32) return null;
+    const digest = base64urlDecode(tid);
+    if (digest === null || digest.length !== 32) return null;
     this.#opened.set(value, { digest, untilMs: exp * 1000 });
     return digest;
   }
@@ -91,7 +86,7 @@ export class ServiceSessions {
     const material = await sha256(
       `mastra-edge-auth/service-session\u0000${JSON.stringify([...this.#options.tokens].sort())}`,
     );
-    this.#sealer = new Sealer(base64url.encode(material));
+    this.#sealer = new Sealer(base64url(material));
     return this.#sealer;
   }
 }

@@ -16,7 +16,6 @@ import type {
 import { getRequestHeader } from '../mastra/request.js';
 import { MAX_TOKEN_LENGTH } from '../policy/limits.js';
 import * as permissions from '../policy/permissions.js';
-import { rolesOf } from '../provider/rbac.js';
 import { invalidArg } from './invalid-arg.js';
 import { ServiceSessions } from './service-session.js';
 import { DEFAULT_TOKEN_HEADERS, TOKEN_COOKIE, tokenCandidates } from './token-candidates.js';
@@ -194,7 +193,7 @@ export class SimpleAuth<U extends object = { id: string }>
 
   /** The `role` of one of this instance's users (when it is a string); none for anyone else. */
   async getRoles(user: U): Promise<string[]> {
-    return this.#ownUsers.has(user) ? rolesOf(user) : [];
+    return this.#ownUsers.has(user) ? permissions.rolesOf(user) : [];
   }
 
   async hasRole(user: U, role: string): Promise<boolean> {

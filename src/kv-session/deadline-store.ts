@@ -54,12 +54,17 @@ export function withKvDeadlines(kv: KVStore, deadlines: KVDeadlines = {}): KVSto
 }
 
 function within<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  return storageDeadline(operation, ms, () => `KV ${what} did not finish within ${ms} ms`);
+}
+
+/**
+ * `operation`, or a `StorageUnavailableError` with `message()` once `ms` have passed: a stalled
+ * store costs at most `ms`.
+ */
+export function storageDeadline<T>(operation: Promise<T>, ms: number, message: () => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StorageUnavailableError(`KV ${what} did not finish within ${ms} ms`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new StorageUnavailableError(message())), ms);
   });
   // The loser of the race settles unobserved: keep that from being an unhandled rejection.
   operation.catch(() => {});

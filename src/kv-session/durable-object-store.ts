@@ -1,5 +1,6 @@
 import { StorageUnavailableError } from '../errors/index.js';
 import { type StoreCapabilities, strongCapabilities } from './capabilities.js';
+import { storageDeadline } from './deadline-store.js';
 import type { KVPutOptions, KVStore } from './store.js';
 import type { RevocationEvent, RevocationFeed, RevocationPoll } from './stores.js';
 
@@ -108,14 +109,6 @@ async function send(
   command: DurableObjectCommand,
   timeoutMs: number,
 ): Promise<object> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new StorageUnavailableError(`The Durable Object store did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
   const exchange = async (): Promise<object> => {
     const response = await stub().fetch(
       new Request('https://auth-store.internal/', {
@@ -133,12 +126,14 @@ async function send(
     return body;
   };
   try {
-    return await Promise.race([exchange(), deadline]);
+    return await storageDeadline(
+      exchange(),
+      timeoutMs,
+      () => `The Durable Object store did not answer within ${timeoutMs} ms`,
+    );
   } catch (error) {
     if (error instanceof StorageUnavailableError) throw error;
     throw new StorageUnavailableError('The Durable Object store could not be reached', { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,5 @@
 import { base64url } from '../crypto/base64url.js';
-
-const encoder = new TextEncoder();
+import { sha256 } from '../crypto/constant-time.js';
 
 /** Shape of a {@link hashToken} result: 43 base64url characters (256 bits, no padding). */
 export const TOKEN_HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -22,8 +21,7 @@ export async function hashToken(token: string): Promise<string> {
   if (typeof token !== 'string' || token.length === 0) {
     throw new TypeError('token must be a non-empty string');
   }
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(token));
-  return base64url(new Uint8Array(digest));
+  return base64url(await sha256(token));
 }
 
 /** True when `value` has the shape of a {@link hashToken} result. */

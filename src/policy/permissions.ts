@@ -117,6 +117,26 @@ export function resolvePermissionsFromMapping(roles: readonly string[], mapping:
   return [...permissions];
 }
 
+/**
+ * The roles of a user: its `role`, when it is a non-empty string (Cloud gives one role).
+ *
+ * @param user - any value (a non-object has no roles)
+ * @returns `[role]` or `[]`
+ */
+export function rolesOf(user: unknown): string[] {
+  const role: unknown = typeof user === 'object' && user !== null ? Reflect.get(user, 'role') : undefined;
+  return typeof role === 'string' && role.length > 0 ? [role] : [];
+}
+
+/**
+ * The permissions a role mapping gives a user: its role's entry, `_default` for a role not in the
+ * map or no role at all.
+ */
+export function mappedPermissions(user: unknown, mapping: RoleMapping): string[] {
+  const roles = rolesOf(user);
+  return resolvePermissionsFromMapping(roles.length > 0 ? roles : [DEFAULT_ROLE_KEY], mapping);
+}
+
 function ownEntry(mapping: RoleMapping, role: string): readonly string[] | undefined {
   return Object.hasOwn(mapping, role) ? mapping[role] : undefined;
 }

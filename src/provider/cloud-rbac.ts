@@ -5,10 +5,11 @@ import {
   hasAllPermissions,
   hasAnyPermission,
   hasPermission,
+  mappedPermissions,
   type RoleMapping,
   resolvePermissionsFromMapping,
+  rolesOf,
 } from '../policy/permissions.js';
-import { rolesOf } from './rbac.js';
 
 /** Options of {@link MastraRBACCloud}. */
 export interface MastraRBACCloudOptions {
@@ -56,7 +57,7 @@ export class MastraRBACCloud implements IRBACProvider<unknown> {
 
   /** The user's `role` when it is a non-empty string, else none. */
   async getRoles(user: unknown): Promise<string[]> {
-    return typeof user === 'object' && user !== null ? rolesOf(user) : [];
+    return rolesOf(user);
   }
 
   async hasRole(user: unknown, role: string): Promise<boolean> {
@@ -65,8 +66,7 @@ export class MastraRBACCloud implements IRBACProvider<unknown> {
 
   /** The mapped permissions of the user's role; `_default` for a role not in the map, or no role. */
   async getPermissions(user: unknown): Promise<string[]> {
-    const roles = await this.getRoles(user);
-    return resolvePermissionsFromMapping(roles.length > 0 ? roles : [DEFAULT_ROLE_KEY], this.#mapping);
+    return mappedPermissions(user, this.#mapping);
   }
 
   async hasPermission(user: unknown, permission: string): Promise<boolean> {

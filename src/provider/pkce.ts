@@ -1,4 +1,5 @@
 import { base64url, randomBase64url } from '../crypto/base64url.js';
+import { sha256 } from '../crypto/constant-time.js';
 import { isValidCodeVerifier } from '../policy/pkce.js';
 
 /** A PKCE verifier and its S256 challenge (RFC 7636). */
@@ -40,6 +41,5 @@ export async function computeS256Challenge(verifier: string): Promise<string> {
       code: 'ERR_INVALID_ARG_VALUE',
     });
   }
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
+  return base64url(await sha256(verifier));
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import { type CloudUserProfile, parseUserData } from '../cloud-fetch/index.js';
+import { parseHttpUrl } from '../http/url.js';
 
 const VERSION = 1;
 const MAX_FIELD_CHARS = 2048;
@@ -49,7 +50,7 @@ export function decodeProfile(value: unknown): CloudUserProfile | null {
     profile.name = name;
   }
   if (avatarUrl !== undefined) {
-    if (!isText(avatarUrl) || !isHttpUrl(avatarUrl)) return null;
+    if (!isText(avatarUrl) || parseHttpUrl(avatarUrl) === null) return null;
     profile.avatarUrl = avatarUrl;
   }
   if (role !== undefined) {
@@ -85,13 +86,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_FIELD_CHARS;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

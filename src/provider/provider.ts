@@ -11,6 +11,7 @@ import type {
   Session,
   SSOLoginConfig,
 } from '../mastra/interfaces.js';
+import { rolesOf } from '../policy/permissions.js';
 import { authenticate } from './authenticate.js';
 import { createContext, isOwnLiveUser, type ProviderContext } from './context.js';
 import { type MastraCloudAuthProviderOptions, resolveProviderOptions } from './options.js';
@@ -28,7 +29,7 @@ import {
   validate,
 } from './session.js';
 import { type CloudCallbackResult, callback, keepCallbackCookies, loginCookies, loginUrl } from './sso.js';
-import { permissionChecks, permissions, recentUser, roles } from './users.js';
+import { permissionChecks, permissions, recentUser } from './users.js';
 
 /**
  * Mastra Cloud user auth for a Mastra server or the edge gateway: Bearer tokens and a sealed
@@ -263,11 +264,11 @@ export class MastraCloudAuthProvider
   }
 
   async getRoles(user: CloudUser): Promise<string[]> {
-    return roles(user);
+    return rolesOf(user);
   }
 
   async hasRole(user: CloudUser, role: string): Promise<boolean> {
-    return roles(user).includes(role);
+    return rolesOf(user).includes(role);
   }
 
   /** @throws CloudApiError `unavailable` when Cloud could not be asked and nothing cached answers */

@@ -5,17 +5,8 @@ export {
   matchesPermission,
   /** The same function as `matchesPermission` (its earlier name). */
   matchesPermission as permissionMatches,
+  rolesOf,
 } from '../policy/permissions.js';
-
-/**
- * The roles of a Cloud user: its `role`, when it is a non-empty string (Cloud gives one role).
- *
- * @param user - a user as this provider produced it
- * @returns `[role]` or `[]`
- */
-export function rolesOf(user: { role?: unknown }): string[] {
-  return typeof user.role === 'string' && user.role.length > 0 ? [user.role] : [];
-}
 
 /**
  * Validates a permission list that came off the wire or out of storage: an array of non-empty

@@ -1,8 +1,8 @@
 import type { CloudUser } from '../cloud-fetch/index.js';
 import { isRejection } from '../errors/index.js';
-import { DEFAULT_CLOUD_ROLE_MAPPING, resolvePermissionsFromMapping } from '../policy/permissions.js';
+import { DEFAULT_CLOUD_ROLE_MAPPING, mappedPermissions } from '../policy/permissions.js';
 import { isOwnLiveUser, type ProviderContext } from './context.js';
-import { hasAllPermissions, hasAnyPermission, hasPermission, rolesOf } from './rbac.js';
+import { hasAllPermissions, hasAnyPermission, hasPermission } from './rbac.js';
 
 /**
  * `getUser`: Cloud answers user look-ups only for a caller's token, and this method has none.
@@ -20,11 +20,6 @@ export function recentUser(ctx: ProviderContext, userId: unknown): CloudUser | n
   return entry.user;
 }
 
-/** `getRoles`: the user's `role` (Cloud gives one); none for an object without one. */
-export function roles(user: unknown): string[] {
-  return typeof user === 'object' && user !== null ? rolesOf(user) : [];
-}
-
 /**
  * `getPermissions`: asks Cloud with the user's own token, cached like verify results (`perm:`
  * entries keyed by the token's hash); a Cloud without a users endpoint is not asked: the user's
@@ -37,10 +32,7 @@ export async function permissions(ctx: ProviderContext, user: unknown): Promise<
   if (!isOwnLiveUser(ctx, user)) return [];
   const { id, sessionToken } = user;
   if (!ctx.client.capabilities.hasUsersEndpoint) {
-    return resolvePermissionsFromMapping(
-      user.role === undefined ? [] : [user.role],
-      DEFAULT_CLOUD_ROLE_MAPPING,
-    );
+    return mappedPermissions(user, DEFAULT_CLOUD_ROLE_MAPPING);
   }
   try {
     const list = await ctx.permissions.get(sessionToken, async () => ({

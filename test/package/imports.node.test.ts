@@ -35,10 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
  * Imports that break a rule today, each with the change that removes it. Exact file -> target
  * pairs: anything else fails.
  */
-const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
-  // RBAC permission matching moves to src/policy/permissions.ts (issue #12).
-  ['src/composite/simple-auth.ts -> src/provider/rbac.ts', 'issue #12'],
-]);
+const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(`${ROOT}${dir}`).flatMap((name) => {
